@@ -1,0 +1,160 @@
+"""Forms validate and clean; the services in blocs.services do the writing."""
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+
+from blocs.models import Bloc, ChosenBy, Term, Unit, User
+from blocs.uploads import validate_pdf_upload
+
+DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
+
+
+class UnitForm(forms.ModelForm):
+    class Meta:
+        model = Unit
+        fields = ["name", "short_name", "parent_name", "head_title", "head_name"]
+
+
+class UnitRenameForm(forms.Form):
+    new_name = forms.CharField(label="Tên mới", max_length=200)
+    new_short_name = forms.CharField(label="Tên viết tắt mới", max_length=100, required=False)
+    from_year = forms.IntegerField(label="Áp dụng từ năm", min_value=2000, max_value=2100)
+
+
+class BlocForm(forms.ModelForm):
+    class Meta:
+        model = Bloc
+        fields = ["name", "short_name", "number", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class TermForm(forms.ModelForm):
+    class Meta:
+        model = Term
+        fields = [
+            "year",
+            "decision_number",
+            "decision_date",
+            "decision_issuer",
+            "decision_scan",
+            "supervisor",
+            "supervisor_title",
+        ]
+        widgets = {"decision_date": DATE_WIDGET}
+        error_messages = {
+            "year": {"min_value": "Năm phải từ 2000 trở đi.", "max_value": "Năm không quá 2100."}
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].widget.attrs.update({"min": 2000, "max": 2100})
+        self.fields["year"].validators = []
+        self.fields["supervisor"].queryset = User.objects.filter(is_active=True).order_by("full_name")
+        self.fields["supervisor"].label_from_instance = lambda u: f"{u.get_full_name()} ({u.username})"
+        self.fields["decision_date"].input_formats = ["%d/%m/%Y", "%Y-%m-%d"]
+        self.fields[
+            "decision_scan"
+        ].help_text = f"Tệp PDF, tối đa {settings.MAX_UPLOAD_SIZE // (1024 * 1024)} MB."
+        if self.instance.pk:
+            self.fields["year"].disabled = True
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if year is not None and not 2000 <= year <= 2100:
+            raise ValidationError("Năm phải trong khoảng 2000–2100.")
+        return year
+
+    def clean_decision_scan(self):
+        scan = self.cleaned_data.get("decision_scan")
+        if scan and hasattr(scan, "content_type"):  # a new upload, not the stored file
+            validate_pdf_upload(scan)
+        return scan
+
+
+class MembershipAddForm(forms.Form):
+    unit = forms.ModelChoiceField(label="Đơn vị", queryset=Unit.objects.none())
+    position = forms.IntegerField(
+        label="Thứ tự trong quyết định", min_value=1, max_value=999, required=False,
+        help_text="Để trống để xếp cuối danh sách.",
+    )  # fmt: skip
+
+    def __init__(self, *args, term: Term, **kwargs):
+        super().__init__(*args, **kwargs)
+        taken = term.memberships.values("unit_id")
+        self.fields["unit"].queryset = Unit.objects.agencies().exclude(pk__in=taken).order_by("name")
+
+
+class MembershipEditForm(forms.Form):
+    position = forms.IntegerField(label="Thứ tự trong quyết định", min_value=1, max_value=999)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="Lý do", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class LeadershipForm(forms.Form):
+    leader = forms.ModelChoiceField(label="Trưởng khối", queryset=Unit.objects.none(), required=False)
+    leader_chosen_by = forms.ChoiceField(label="Trưởng khối được chọn bằng", choices=ChosenBy.choices)
+    deputy = forms.ModelChoiceField(label="Phó trưởng khối", queryset=Unit.objects.none(), required=False)
+    deputy_chosen_by = forms.ChoiceField(label="Phó trưởng khối được chọn bằng", choices=ChosenBy.choices)
+
+    def __init__(self, *args, term: Term, require_leader: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = Unit.objects.filter(memberships__term=term).order_by("memberships__position")
+        self.fields["leader"].queryset = units
+        self.fields["deputy"].queryset = units
+        self.fields["leader"].required = require_leader
+
+    def clean(self):
+        data = super().clean()
+        leader, deputy = data.get("leader"), data.get("deputy")
+        if leader is not None and deputy is not None and leader == deputy:
+            raise ValidationError("Trưởng khối và phó trưởng khối phải là hai đơn vị khác nhau.")
+        return data
+
+
+class AccountCreateForm(forms.Form):
+    unit = forms.ModelChoiceField(label="Đơn vị", queryset=Unit.objects.order_by("kind", "name"))
+    username = forms.RegexField(
+        label="Tên đăng nhập",
+        max_length=150,
+        regex=r"^[a-zA-Z0-9_.@+-]+$",
+        error_messages={"invalid": "Tên đăng nhập chỉ gồm chữ không dấu, số và các ký tự . _ @ + -"},
+    )
+    full_name = forms.CharField(label="Họ và tên", max_length=150)
+    job_title = forms.CharField(label="Chức vụ", max_length=150, required=False)
+    email = forms.EmailField(label="Thư điện tử", required=False)
+    password = forms.CharField(label="Mật khẩu ban đầu", widget=forms.PasswordInput, strip=False)
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise ValidationError("Tên đăng nhập này đã có người dùng.")
+        return username
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password"):
+            probe = User(username=data.get("username", ""), full_name=data.get("full_name", ""))
+            try:
+                validate_password(data["password"], probe)
+            except ValidationError as exc:
+                self.add_error("password", exc)
+        return data
+
+
+class PasswordSetForm(forms.Form):
+    password = forms.CharField(label="Mật khẩu mới", widget=forms.PasswordInput, strip=False)
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        validate_password(password, self.user)
+        return password

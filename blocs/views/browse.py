@@ -1,0 +1,145 @@
+"""Pages that read: the dashboard, the bloc list, a bloc's history, a term, and the health check."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from blocs import permissions as perms
+from blocs.models import Bloc, Membership, Role, Term
+from blocs.years import selected_year
+
+
+def _with_members(terms):
+    """Every member of each term (name as it was that year) in one query, as `term.members`."""
+    return terms.prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=Membership.objects.select_related("unit").with_unit_name().order_by("position", "pk"),
+            to_attr="members",
+        )
+    )
+
+
+def _attach_roles(terms, user) -> None:
+    """Resolve the user's role in each term from the prefetched members (no query per term)."""
+    for term in terms:
+        term.user_membership = [m for m in term.members if m.unit_id == user.unit_id]
+        term.leader = next((m for m in term.members if m.role == Role.LEADER), None)
+        term.deputy = next((m for m in term.members if m.role == Role.DEPUTY), None)
+        term.user_role = perms.role_in_term(user, term)
+        term.can_view = perms.can_view_term(user, term)
+
+
+def _tasks(terms, user, *, board: bool) -> list[dict]:
+    """What awaits the user in the year's terms. Later features add their own items here."""
+    tasks = []
+    for term in terms:
+        if not term.is_open:
+            continue
+        if board and term.leader is None:
+            tasks.append({"term": term, "text": "Chưa ghi nhận trưởng khối", "url_name": "blocs:leadership"})
+        if board and not term.decision_number:
+            tasks.append(
+                {"term": term, "text": "Chưa nhập quyết định thành lập khối", "url_name": "blocs:term_edit"}
+            )
+        if perms.is_leader(user, term) and not term.next_elected:
+            tasks.append(
+                {
+                    "term": term,
+                    "text": "Bầu trưởng, phó khối năm sau tại hội nghị tổng kết",
+                    "url_name": "blocs:elect",
+                }
+            )
+    return tasks
+
+
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    year = selected_year(request)
+    board = perms.is_board(request.user)
+    terms = Term.objects.for_year(year).visible_to(request.user).select_related("bloc", "supervisor")
+    terms = list(_with_members(terms).order_by("bloc__name"))
+    next_years = set(
+        Term.objects.filter(bloc_id__in=[t.bloc_id for t in terms], year=year + 1 if year else 0).values_list(
+            "bloc_id", flat=True
+        )
+    )
+    _attach_roles(terms, request.user)
+    for term in terms:
+        term.next_elected = term.bloc_id in next_years
+    context = {
+        "year": year,
+        "terms": terms,
+        "board": board,
+        "tasks": _tasks(terms, request.user, board=board),
+        "supervised": [t for t in terms if perms.is_supervisor(request.user, t)],
+    }
+    return render(request, "blocs/dashboard.html", context)
+
+
+@require_GET
+def bloc_list(request: HttpRequest) -> HttpResponse:
+    year = selected_year(request)
+    terms = Term.objects.for_year(year).visible_to(request.user).select_related("bloc", "supervisor")
+    terms = list(_with_members(terms).order_by("bloc__name"))
+    _attach_roles(terms, request.user)
+    board = perms.is_board(request.user)
+    without_term = Bloc.objects.exclude(terms__year=year).order_by("name") if board else Bloc.objects.none()
+    context = {"year": year, "terms": terms, "board": board, "without_term": list(without_term)}
+    return render(request, "blocs/bloc_list.html", context)
+
+
+@require_GET
+def bloc_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    bloc = perms.get_bloc_for_user(request, pk)
+    terms = list(_with_members(bloc.terms.select_related("supervisor")).order_by("-year"))
+    _attach_roles(terms, request.user)
+    board = perms.is_board(request.user)
+    context = {
+        "bloc": bloc,
+        "terms": terms,
+        "selected": next((t for t in terms if t.year == selected_year(request)), terms[0] if terms else None),
+        "can_edit": board,
+        "can_add_term": board,
+    }
+    return render(request, "blocs/bloc_detail.html", context)
+
+
+@require_GET
+def term_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    term = perms.get_term_for_user(request, pk)
+    term.members = list(term.memberships.select_related("unit").with_unit_name().order_by("position", "pk"))
+    _attach_roles([term], request.user)
+    term.next_elected = Term.objects.filter(bloc_id=term.bloc_id, year=term.year + 1).exists()
+    context = {
+        "term": term,
+        "members": term.members,
+        "can_manage": perms.can_manage_term(request.user, term),
+        "can_elect": perms.can_elect_next(request.user, term),
+        "is_supervisor": perms.is_supervisor(request.user, term),
+    }
+    return render(request, "blocs/term_detail.html", context)
+
+
+@require_GET
+def term_decision(request: HttpRequest, pk: int) -> FileResponse:
+    term = perms.get_term_for_user(request, pk)
+    if not term.decision_scan:
+        raise Http404
+    return FileResponse(
+        term.decision_scan.open("rb"),
+        as_attachment=True,
+        filename=f"quyet-dinh-khoi-{term.bloc_id}-{term.year}.pdf",
+        content_type="application/pdf",
+    )
+
+
+@login_not_required
+@require_GET
+def health(request: HttpRequest) -> JsonResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Khối thi đua — quản trị"
+admin.site.site_title = "Khối thi đua"
+
+urlpatterns = [
+    path("", include("blocs.urls")),
+    path("", include("blocs.auth_urls")),
+    path("admin/", admin.site.urls),
+]

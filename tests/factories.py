@@ -1,0 +1,82 @@
+"""Plain builders for tests: make_x(**overrides) returns a saved object."""
+
+from __future__ import annotations
+
+import itertools
+
+from django.contrib.auth.models import Group
+
+from blocs.models import Bloc, Membership, Role, Term, Unit, UnitKind, User
+from blocs.permissions import BOARD_GROUP
+
+_seq = itertools.count(1)
+PASSWORD = "Mat-khau-thu-nghiem-2024"
+
+
+def make_unit(**overrides) -> Unit:
+    n = next(_seq)
+    fields = {
+        "name": f"Sở thử nghiệm {n}",
+        "short_name": f"STN{n}",
+        "head_title": "Giám đốc",
+        "head_name": f"Nguyễn Văn {n}",
+    }
+    fields.update(overrides)
+    return Unit.objects.create(**fields)
+
+
+def make_board_unit(**overrides) -> Unit:
+    fields = {"name": f"Ban Thi đua – Khen thưởng {next(_seq)}", "kind": UnitKind.BOARD}
+    fields.update(overrides)
+    return Unit.objects.create(**fields)
+
+
+def make_bloc(**overrides) -> Bloc:
+    n = next(_seq)
+    fields = {
+        "name": f"Khối thi đua thử nghiệm {n}",
+        "short_name": f"Khối thử nghiệm {n}",
+        "number": f"Khối thi đua số {n}",
+    }
+    fields.update(overrides)
+    return Bloc.objects.create(**fields)
+
+
+def make_term(*, bloc: Bloc | None = None, year: int = 2023, members: int = 0, **overrides) -> Term:
+    """A term; with members=N, N new units join it, the first leading and the second deputising."""
+    term = Term.objects.create(bloc=bloc or make_bloc(), year=year, **overrides)
+    for i in range(members):
+        role = Role.LEADER if i == 0 else Role.DEPUTY if i == 1 else Role.MEMBER
+        make_membership(term=term, role=role, position=i + 1)
+    return term
+
+
+def make_membership(
+    *, term: Term, unit: Unit | None = None, role: str = Role.MEMBER, position: int | None = None
+) -> Membership:
+    if position is None:
+        position = term.memberships.count() + 1
+    chosen_by = "" if role == Role.MEMBER else "elected"
+    return Membership.objects.create(
+        term=term, unit=unit or make_unit(), role=role, chosen_by=chosen_by, position=position
+    )
+
+
+def make_user(*, unit: Unit | None = None, board: bool = False, **overrides) -> User:
+    n = next(_seq)
+    if board and unit is None:
+        unit = make_board_unit()
+    fields = {"username": f"user{n}", "full_name": f"Người dùng {n}", "unit": unit}
+    fields.update(overrides)
+    user = User(**fields)
+    user.set_password(PASSWORD)
+    user.save()
+    if board:
+        user.groups.add(Group.objects.get(name=BOARD_GROUP))
+    return user
+
+
+def unit_user(term: Term, role: str) -> User:
+    """A user of the unit holding `role` in the term (its first such member)."""
+    membership = term.memberships.filter(role=role).order_by("position").first()
+    return make_user(unit=membership.unit)
