@@ -23,7 +23,8 @@ def selected_year(request) -> int | None:
 def _resolve(request) -> int | None:
     raw = request.GET.get("year", "")
     if raw.isdigit() and MIN_YEAR <= int(raw) <= MAX_YEAR:
-        request.session[SESSION_KEY] = int(raw)
+        if request.session.get(SESSION_KEY) != int(raw):
+            request.session[SESSION_KEY] = int(raw)
         return int(raw)
     stored = request.session.get(SESSION_KEY)
     if isinstance(stored, int):
