@@ -121,6 +121,7 @@ DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "blocs.User"
+AUTHENTICATION_BACKENDS = ["blocs.backends.UnitModelBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "blocs:dashboard"
 LOGOUT_REDIRECT_URL = "login"

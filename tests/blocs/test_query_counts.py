@@ -83,8 +83,8 @@ def _pages(size: dict, persona: str, prefix: str):
 # equality of the two sizes; a change that adds a fixed query fails the pin and must update it.
 # The first page also saves the chosen year in the session (3 queries on that request only).
 PINNED = {
-    "board": {"dashboard": 12, "bloc_list": 9, "bloc_detail": 9, "term_detail": 9, "elect": 10},
-    "leader": {"dashboard": 12, "bloc_list": 8, "bloc_detail": 10, "term_detail": 10, "elect": 12},
+    "board": {"dashboard": 11, "bloc_list": 8, "bloc_detail": 8, "term_detail": 8, "elect": 9},
+    "leader": {"dashboard": 11, "bloc_list": 7, "bloc_detail": 9, "term_detail": 9, "elect": 11},
 }
 
 
