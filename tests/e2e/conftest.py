@@ -1,6 +1,7 @@
 """Real-browser tests: Playwright's Python API driving Debian's Chromium (never `playwright install`)."""
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+# `make screenshots` (SCREENSHOTS=1) refreshes the README's pictures; other runs write to a temporary
+# folder, so that running the tests never dirties the checkout.
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
@@ -52,5 +55,8 @@ def page(browser):
 
 def screenshot(page, name: str) -> None:
     """Save a screenshot for the README; the browser tests keep them current."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    folder = (
+        SCREENSHOTS if os.environ.get("SCREENSHOTS") else Path(tempfile.gettempdir()) / "khoithidua-screens"
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
