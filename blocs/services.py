@@ -92,8 +92,11 @@ def unit_rename(*, unit: Unit, new_name: str, new_short_name: str, from_year: in
     """From `from_year` on the unit is called `new_name`; pages about earlier years keep the old name."""
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     last = unit.former_names.aggregate(last=Max("until_year"))["last"]
-    if last is not None and from_year <= last:
-        raise ValidationError(f"Đơn vị đã có tên cũ dùng đến năm {last}; năm đổi tên phải sau năm đó.")
+    if last is not None and from_year <= last + 1:
+        raise ValidationError(
+            f"Đơn vị đã đổi tên từ năm {last + 1}; lần đổi tên tiếp theo phải từ năm {last + 2} trở đi "
+            "(muốn sửa tên hiện nay, hãy dùng “Sửa đơn vị”)."
+        )
     if new_name == unit.name:
         raise ValidationError("Tên mới trùng với tên hiện nay.")
     if Unit.objects.exclude(pk=unit.pk).filter(name=new_name).exists():
@@ -273,9 +276,12 @@ def leadership_set(
             raise ValidationError(
                 f"{label} phải là thành viên của khối năm {term.year}: {unit.name} không phải."
             )
+    current = {m.role: m for m in members.values() if m.role != Role.MEMBER}
     old = {
-        "leader": next((m.unit_id for m in members.values() if m.role == Role.LEADER), None),
-        "deputy": next((m.unit_id for m in members.values() if m.role == Role.DEPUTY), None),
+        "leader": current[Role.LEADER].unit_id if Role.LEADER in current else None,
+        "deputy": current[Role.DEPUTY].unit_id if Role.DEPUTY in current else None,
+        "leader_chosen_by": current[Role.LEADER].chosen_by if Role.LEADER in current else "",
+        "deputy_chosen_by": current[Role.DEPUTY].chosen_by if Role.DEPUTY in current else "",
     }
     # Demote first, so the one-leader and one-deputy constraints hold at every statement.
     term.memberships.exclude(role=Role.MEMBER).update(role=Role.MEMBER, chosen_by="")
@@ -285,17 +291,14 @@ def leadership_set(
     ):
         if unit is not None:
             term.memberships.filter(unit=unit).update(role=role, chosen_by=chosen_by)
-    new = {"leader": leader.pk if leader else None, "deputy": deputy.pk if deputy else None}
+    new = {
+        "leader": leader.pk if leader else None,
+        "deputy": deputy.pk if deputy else None,
+        "leader_chosen_by": leader_chosen_by if leader else "",
+        "deputy_chosen_by": deputy_chosen_by if deputy else "",
+    }
     if old != new:
-        audit_record(
-            actor=by,
-            action="term.leadership",
-            obj=term,
-            term=term,
-            old=old,
-            new={**new, "leader_chosen_by": leader_chosen_by, "deputy_chosen_by": deputy_chosen_by},
-            reason=reason,
-        )
+        audit_record(actor=by, action="term.leadership", obj=term, term=term, old=old, new=new, reason=reason)
 
 
 # Rotation ---------------------------------------------------------------------------------------
