@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "blocs",
+    "agreements",
 ]
 
 MIDDLEWARE = [
@@ -163,6 +164,21 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 MAX_UPLOAD_SIZE = env_int("MAX_UPLOAD_SIZE_MB", 10, minimum=1) * 1024 * 1024
+
+# The public address of the app: printed documents carry it in their verification QR code.
+SITE_URL = (_raw("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"SITE_URL={SITE_URL!r} must start with http:// or https://.")
+
+# The cache counts failed verification attempts; with several app servers it must be shared
+# (e.g. dbcache://django_cache after `manage.py createcachetable`, or a Redis URL).
+try:
+    CACHES = {"default": env.cache_url_config(_raw("CACHE_URL") or "locmemcache://")}
+except Exception as exc:  # django-environ raises several types for a URL it does not know
+    raise ImproperlyConfigured(f"CACHE_URL is not understood: {exc}") from None
+# Failed verification codes from one address before it gets 429 for VERIFY_WINDOW_SECONDS.
+VERIFY_MAX_MISSES = env_int("VERIFY_MAX_MISSES", 5, minimum=1)
+VERIFY_WINDOW_SECONDS = env_int("VERIFY_WINDOW_SECONDS", 600, minimum=1)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

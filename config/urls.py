@@ -7,5 +7,6 @@ admin.site.site_title = "Khối thi đua"
 urlpatterns = [
     path("", include("blocs.urls")),
     path("", include("blocs.auth_urls")),
+    path("", include("agreements.urls")),
     path("admin/", admin.site.urls),
 ]

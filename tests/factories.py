@@ -80,3 +80,31 @@ def unit_user(term: Term, role: str) -> User:
     """A user of the unit holding `role` in the term (its first such member)."""
     membership = term.memberships.filter(role=role).order_by("position").first()
     return make_user(unit=membership.unit)
+
+
+def make_agreement(term: Term, *, commitments: int = 2, register: bool = True, **overrides):
+    """A draft agreement of the term, with commitments and (optionally) every member registered."""
+    from agreements.models import Agreement, Commitment, Registration
+
+    fields = {"title": f"Giao ước thi đua năm {term.year}", "place": "Quảng Ngãi", **overrides}
+    agreement = Agreement.objects.create(term=term, **fields)
+    Commitment.objects.bulk_create(
+        [
+            Commitment(agreement=agreement, position=i, text=f"Nội dung thi đua số {i}")
+            for i in range(1, commitments + 1)
+        ]
+    )
+    if register:
+        Registration.objects.bulk_create(
+            [
+                Registration(
+                    agreement=agreement,
+                    membership=m,
+                    awards=["tt_ldxs"],
+                    signer_title="Giám đốc",
+                    signer_name=f"Người ký {m.position}",
+                )
+                for m in term.memberships.all()
+            ]
+        )
+    return agreement

@@ -230,11 +230,15 @@ PUBLIC = {
 MUTATING = {key for key in MATRIX if key[1] == "POST" and key[0] != "logout"}
 
 
+PROJECT_APPS = ("blocs", "agreements")
+
+
 def db_state() -> dict:
     """Every row of every project model, to compare before and after a refused request."""
     state = {}
-    for model in apps.get_app_config("blocs").get_models():
-        state[model._meta.label] = list(model.objects.order_by("pk").values())
+    for app in PROJECT_APPS:
+        for model in apps.get_app_config(app).get_models():
+            state[model._meta.label] = list(model.objects.order_by("pk").values())
     return state
 
 
@@ -294,7 +298,9 @@ def _names(resolver: URLResolver, namespace: str = "") -> set[str]:
 
 
 def test_every_url_has_a_row():
-    covered = {name for name, _ in MATRIX}
+    from tests.agreements.test_permission_matrix import MATRIX as AGREEMENTS
+
+    covered = {name for name, _ in MATRIX} | {name for name, _ in AGREEMENTS}
     missing = _names(get_resolver()) - covered
     assert not missing, f"URLs without a row in the permission matrix: {sorted(missing)}"
 

@@ -1,0 +1,70 @@
+"""Who may do what with an agreement. Rights come from the user's unit's role in the term."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+
+from agreements.models import Agreement, AgreementStatus
+from blocs.models import Membership, Term
+from blocs.permissions import can_edit_drafts, can_view_term, is_leader
+
+
+def can_view_agreement(user, agreement: Agreement) -> bool:
+    return can_view_term(user, agreement.term)
+
+
+def is_current_draft(agreement: Agreement) -> bool:
+    return agreement.is_draft and not agreement.is_superseded and agreement.term.is_open
+
+
+def can_start_agreement(user, term: Term) -> bool:
+    return can_edit_drafts(user, term)
+
+
+def can_edit_agreement(user, agreement: Agreement) -> bool:
+    """Leader and deputy edit the draft of an open term."""
+    return is_current_draft(agreement) and can_edit_drafts(user, agreement.term)
+
+
+def can_finalize(user, agreement: Agreement) -> bool:
+    return is_current_draft(agreement) and is_leader(user, agreement.term)
+
+
+def can_open_new_version(user, agreement: Agreement) -> bool:
+    return not agreement.is_draft and not agreement.is_superseded and is_leader(user, agreement.term)
+
+
+def can_sign(user, agreement: Agreement) -> bool:
+    return (
+        agreement.status == AgreementStatus.FINAL
+        and not agreement.is_superseded
+        and is_leader(user, agreement.term)
+    )
+
+
+def own_membership(user, term: Term) -> Membership | None:
+    if not user.is_authenticated or user.unit_id is None:
+        return None
+    return term.memberships.filter(unit_id=user.unit_id).select_related("unit").first()
+
+
+def can_register(user, agreement: Agreement, membership: Membership | None) -> bool:
+    """A member's own users record its registration while the agreement is a draft."""
+    return (
+        membership is not None
+        and membership.unit_id == user.unit_id
+        and membership.term_id == agreement.term_id
+        and is_current_draft(agreement)
+    )
+
+
+def get_agreement_for_user(request: HttpRequest, pk: int, *, write: bool = False) -> Agreement:
+    """The agreement, or 404 if the user may not see its term, or 403 if they may not edit it."""
+    agreement = get_object_or_404(Agreement.objects.select_related("term__bloc"), pk=pk)
+    if not can_view_agreement(request.user, agreement):
+        raise Http404
+    if write and not can_edit_agreement(request.user, agreement):
+        raise PermissionDenied
+    return agreement

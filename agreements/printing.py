@@ -1,0 +1,116 @@
+"""What the printed agreement shows, as a plain snapshot, and its rendering to HTML and PDF.
+
+The same snapshot is frozen into a final agreement, so a later rename of a unit or a change of a
+signatory never changes what was printed and signed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from io import BytesIO
+
+import segno
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+
+from agreements.models import Agreement, AwardKind
+from config.pdf import render_pdf
+
+AWARD_LABELS = dict(AwardKind.choices)
+
+
+def vn_date(place: str, day: date | None) -> str:
+    """ "Quảng Ngãi, ngày 05 tháng 01 năm 2024": a leading zero for days below 10 and months 1 and 2."""
+    if day is None:
+        text = "ngày … tháng … năm …"
+    else:
+        month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+        text = f"ngày {day.day:02d} tháng {month} năm {day.year}"
+    return f"{place}, {text}" if place else text.capitalize()
+
+
+def snapshot(agreement: Agreement) -> dict:
+    """Everything the print shows, read in a fixed number of queries."""
+    term = agreement.term
+    registrations = {
+        r.membership_id: r
+        for r in agreement.registrations.prefetch_related("targets").order_by("membership__position")
+    }
+    members = []
+    for m in term.memberships.with_unit_name().select_related("unit").order_by("position", "pk"):
+        reg = registrations.get(m.pk)
+        members.append(
+            {
+                "position": m.position,
+                "unit": m.unit_name,
+                "role": m.role,
+                "awards": [AWARD_LABELS.get(code, code) for code in (reg.awards if reg else [])],
+                "slogan": reg.slogan if reg else "",
+                "targets": [
+                    {"indicator": t.indicator, "value": str(t.value), "unit_of_measure": t.unit_of_measure}
+                    for t in (reg.targets.all() if reg else [])
+                ],
+                "signer_prefix": reg.signer_prefix if reg else "",
+                "signer_title": reg.signer_title if reg else "",
+                "signer_name": reg.signer_name if reg else "",
+                "registered": reg is not None,
+            }
+        )
+    return {
+        "bloc": term.bloc.name,
+        "year": term.year,
+        "version": agreement.version,
+        "title": agreement.title,
+        "number": agreement.number,
+        "basis": [_basis_line(line) for line in agreement.basis.splitlines() if line.strip()],
+        "theme": agreement.theme,
+        "place": agreement.place,
+        "venue": agreement.venue,
+        "conference_date": agreement.conference_date.isoformat() if agreement.conference_date else None,
+        "copies": agreement.copies,
+        "closing_text": agreement.closing_text,
+        "commitments": list(agreement.commitments.order_by("position", "pk").values_list("text", flat=True)),
+        "members": members,
+    }
+
+
+def _basis_line(line: str) -> str:
+    line = line.strip().rstrip(";.")
+    return line if line.lower().startswith("căn cứ") else f"Căn cứ {line}"
+
+
+def verification_url(code: str) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("agreements:verify_code", args=[code])
+
+
+def qr_svg(url: str) -> str:
+    buffer = BytesIO()
+    segno.make(url, error="m").save(buffer, kind="svg", scale=2, border=0, xmldecl=False, svgns=True)
+    return buffer.getvalue().decode()
+
+
+def render_html(data: dict, *, draft: bool, code: str | None = None, preview: bool = False) -> str:
+    day = date.fromisoformat(data["conference_date"]) if data["conference_date"] else None
+    context = {
+        "a": data,
+        "draft": draft,
+        "preview": preview,
+        "date_line": vn_date(data["place"], day),
+        "code": code,
+        "verify_url": verification_url(code) if code else "",
+        # segno writes the SVG itself from the URL; nothing user-typed goes into it.
+        "qr": mark_safe(qr_svg(verification_url(code))) if code else "",  # noqa: S308
+        "signature_rows": [data["members"][i : i + 2] for i in range(0, len(data["members"]), 2)],
+    }
+    return render_to_string("pdf/agreement.html", context)
+
+
+def render(data: dict, *, draft: bool, code: str | None = None) -> bytes:
+    return render_pdf(render_html(data, draft=draft, code=code))
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
