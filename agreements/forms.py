@@ -17,12 +17,25 @@ MAX_TEXT = 5000
 def _no_control_chars(value: str) -> str:
     """Refuse control characters other than line breaks and tabs (pasted garbage, NUL bytes)."""
     if any((ord(ch) < 32 and ch not in "\n\r\t") or ord(ch) == 127 for ch in value):
-        raise ValidationError("Văn bản có ký tự điều khiển không hợp lệ.")
+        raise ValidationError(CONTROL_MESSAGE)
     return value
+
+
+CONTROL_MESSAGE = "Văn bản có ký tự điều khiển không hợp lệ."
+
+
+def _vietnamese_text_errors(form: forms.BaseForm) -> None:
+    # Django's Vietnamese catalogue lacks this message; a field's error_messages override it by code.
+    for field in form.fields.values():
+        field.error_messages.setdefault("null_characters_not_allowed", CONTROL_MESSAGE)
 
 
 class LockedForm(forms.Form):
     """A form that carries the version of the row it was read from, to detect concurrent edits."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _vietnamese_text_errors(self)
 
     lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
@@ -52,6 +65,7 @@ class AgreementForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        _vietnamese_text_errors(self)
         self.fields["conference_date"].input_formats = DATE_FORMATS
         self.fields["conference_date"].error_messages["invalid"] = (
             "Ngày không hợp lệ; nhập theo dạng dd/mm/yyyy."
@@ -133,6 +147,10 @@ class RegistrationForm(LockedForm):
 
 
 class TargetForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _vietnamese_text_errors(self)
+
     indicator = forms.CharField(label="Chỉ tiêu", max_length=300, required=False)
     value = forms.DecimalField(
         label="Giá trị", max_digits=14, decimal_places=2, min_value=0, required=False, localize=True,

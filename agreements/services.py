@@ -299,7 +299,9 @@ def registration_save(
     if registration is None:
         if lock_version not in (None, 0):
             raise ValidationError(STALE, code="stale")
-        registration = Registration(agreement=agreement, membership=membership)
+        # Version 0 means "no registration yet"; the first save makes it 1, so that a second
+        # person who also saw none is told the other one saved first.
+        registration = Registration(agreement=agreement, membership=membership, lock_version=1)
         old = None
     else:
         _check_version(registration.lock_version, lock_version)
