@@ -395,7 +395,7 @@ def _account(persona: Persona, *, by: User | None) -> User:
     return user
 
 
-def _term(spec: BlocSpec, bloc: Bloc, year: int, *, by: User, supervisor: User) -> Term:
+def _term(spec: BlocSpec, bloc: Bloc, year: int, *, by: User, supervisor: User, on_open_term) -> Term:
     plan = spec.years[year]
     number, decided = plan.decision or ("", None)
     term = services.term_create(
@@ -424,14 +424,20 @@ def _term(spec: BlocSpec, bloc: Bloc, year: int, *, by: User, supervisor: User) 
         by=by,
         reason=f"Hội nghị tổng kết năm {year - 1}",
     )
+    if on_open_term is not None:
+        on_open_term(term, by)
     if year < OPEN_YEAR:
         services.term_close(term=term, by=by, reason="Dữ liệu mẫu: năm đã tổng kết")
     return term
 
 
 @transaction.atomic
-def load_demo() -> tuple[list[Persona], int]:
-    """Build the demo province; return the personas and how many terms were created."""
+def load_demo(on_open_term=None) -> tuple[list[Persona], int]:
+    """Build the demo province; return the personas and how many terms were created.
+
+    `on_open_term(term, by)` lets the apps built on blocs add their part of the demo (agreements,
+    scores) while a term is still open: before a past year is closed, and on this year's terms.
+    """
     ensure_board_group()
     for name in UNITS:
         _unit(name)
@@ -444,9 +450,14 @@ def load_demo() -> tuple[list[Persona], int]:
             defaults={"short_name": spec.short_name, "number": spec.number, "description": spec.description},
         )
         for year in sorted(spec.years):
-            if not Term.objects.filter(bloc=bloc, year=year).exists():
-                _term(spec, bloc, year, by=board_user, supervisor=users["phutrach"])
+            term = Term.objects.filter(bloc=bloc, year=year).first()
+            if term is None:
+                _term(
+                    spec, bloc, year, by=board_user, supervisor=users["phutrach"], on_open_term=on_open_term
+                )
                 created += 1
+            elif term.is_open and on_open_term is not None:
+                on_open_term(term, board_user)
     old_name, new_name, new_short, from_year = RENAME
     renamed = _unit(old_name)
     if renamed.name == old_name:

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from blocs.demo import DEMO_PASSWORD, load_demo
+from agreements.demo import load_demo
+from blocs.demo import DEMO_PASSWORD
 
 
 class Command(BaseCommand):
