@@ -208,3 +208,14 @@ def test_agreement_page_queries_do_not_grow_with_the_bloc(client, django_assert_
 
 
 PINNED = {"detail": 19, "preview": 10}
+
+
+def test_admin_cannot_change_or_delete_agreements(admin_client):
+    agreement = final_agreement()
+    assert admin_client.get(f"/admin/agreements/agreement/{agreement.pk}/change/").status_code == 200
+    assert admin_client.get(f"/admin/agreements/agreement/{agreement.pk}/delete/").status_code == 403
+    response = admin_client.post(f"/admin/agreements/agreement/{agreement.pk}/change/", {"title": "Sửa lén"})
+    assert response.status_code == 403
+    agreement.refresh_from_db()
+    assert agreement.title == "Giao ước thi đua năm 2024"
+    assert admin_client.get("/admin/agreements/agreement/add/").status_code == 403
