@@ -47,7 +47,9 @@ def test_draft_registration_finalize_pdf_sign_verify(browser, live_server, tmp_p
     log_in(page, base, leader.username)
     page.goto(f"{base}/terms/{term.pk}/agreement/")
     page.get_by_role("button", name="Soạn dự thảo giao ước").click()
-    page.get_by_role("textbox", name="Nội dung thi đua").fill("Hoàn thành xuất sắc nhiệm vụ chính trị năm 2024.")
+    page.get_by_role("textbox", name="Nội dung thi đua").fill(
+        "Hoàn thành xuất sắc nhiệm vụ chính trị năm 2024."
+    )
     page.get_by_role("button", name="Thêm nội dung").click()
     agreement = Agreement.objects.get(term=term)
     register(page, base, agreement.pk)
