@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+import os
 from urllib.parse import unquote, urlsplit
 
 from django.contrib.staticfiles import finders
@@ -46,7 +47,7 @@ def _static_bytes(name: str) -> bytes | None:
         found = finders.find(name)
     except (SuspiciousFileOperation, ValueError, OSError):
         return None
-    if not found:
+    if not found or not os.path.isfile(found):
         return None
     with open(found, "rb") as handle:
         return handle.read()

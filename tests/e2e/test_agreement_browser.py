@@ -94,10 +94,12 @@ def test_draft_registration_finalize_pdf_sign_verify(browser, live_server, tmp_p
     context.close()
 
     agreement.refresh_from_db()
-    public = browser.new_context(locale="vi-VN").new_page()
+    public_context = browser.new_context(locale="vi-VN")
+    public = public_context.new_page()
     public.goto(f"{base}/verify/")
     public.get_by_label("Mã xác thực").fill(agreement.verification_code)
     public.get_by_role("button", name="Kiểm tra").click()
     text = public.inner_text("main")
     assert "Mã xác thực hợp lệ" in text and agreement.final_sha256 in text and "Đã ký" in text
+    public_context.close()  # no keep-alive connection may outlive the live server
     assert Path(saved).stat().st_size > 1000
