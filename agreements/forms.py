@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from agreements.models import Agreement, AwardKind
+from agreements.services import CONTENT_FIELDS
 from blocs.forms import DATE_WIDGET
 from blocs.uploads import validate_pdf_upload
 
@@ -45,17 +46,7 @@ class AgreementForm(forms.ModelForm):
 
     class Meta:
         model = Agreement
-        fields = [
-            "title",
-            "number",
-            "basis",
-            "theme",
-            "place",
-            "venue",
-            "conference_date",
-            "copies",
-            "closing_text",
-        ]
+        fields = CONTENT_FIELDS
         widgets = {
             "basis": forms.Textarea(attrs={"rows": 3}),
             "theme": forms.Textarea(attrs={"rows": 2}),

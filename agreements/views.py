@@ -57,6 +57,7 @@ def _detail_context(request: HttpRequest, agreement: Agreement) -> dict:
     for m in members:
         m.registration = registrations.get(m.pk)
     own = next((m for m in members if m.unit_id == user.unit_id), None)
+    can_finalize = perms.can_finalize(user, agreement)
     return {
         "agreement": agreement,
         "term": term,
@@ -67,12 +68,12 @@ def _detail_context(request: HttpRequest, agreement: Agreement) -> dict:
             term.agreements.order_by("-version").only("pk", "version", "status", "superseded_at")
         ),
         "can_edit": perms.can_edit_agreement(user, agreement),
-        "can_finalize": perms.can_finalize(user, agreement),
+        "can_finalize": can_finalize,
         "can_new_version": perms.can_open_new_version(user, agreement),
         "can_sign": perms.can_sign(user, agreement),
         "can_register": perms.can_register(user, agreement, own),
         "own": own,
-        "missing": services.missing_for_final(agreement) if perms.can_finalize(user, agreement) else [],
+        "missing": services.missing_for_final(agreement) if can_finalize else [],
         "commitment_form": forms.CommitmentForm(),
         "has_previous": services.previous_agreement(agreement) is not None,
     }

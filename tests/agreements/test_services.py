@@ -8,7 +8,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
@@ -16,6 +15,7 @@ from django.db import IntegrityError, transaction
 from agreements import services
 from agreements.models import Agreement, AgreementStatus, Commitment, Registration
 from blocs.models import AuditEvent, Role
+from tests.blocs.test_permission_matrix import db_state
 from tests.factories import make_agreement, make_term, make_user
 
 pytestmark = pytest.mark.django_db
@@ -28,23 +28,15 @@ def _quick_print(monkeypatch):
     monkeypatch.setattr("agreements.printing.render", lambda *args, **kwargs: TINY_PDF)
 
 
-def state() -> dict:
-    return {
-        m._meta.label: list(m.objects.order_by("pk").values())
-        for app in ("blocs", "agreements")
-        for m in apps.get_app_config(app).get_models()
-    }
-
-
 @contextmanager
 def refused(*fragments: str):
-    before = state()
+    before = db_state()
     with pytest.raises(ValidationError) as exc:
         yield exc
     message = " ".join(exc.value.messages)
     for fragment in fragments:
         assert fragment in message, message
-    assert state() == before
+    assert db_state() == before
 
 
 def leader_of(term):
@@ -187,9 +179,9 @@ def test_finalize_freezes_content_and_twice_changes_nothing():
     assert agreement.frozen["commitments"] == ["Nội dung thi đua số 1", "Nội dung thi đua số 2"]
     assert [m["signer_name"] for m in agreement.frozen["members"]] == ["Người ký 1", "Người ký 2"]
     assert len(agreement.verification_code) >= 16
-    before = state()
+    before = db_state()
     again = services.agreement_finalize(agreement=agreement, by=leader)
-    assert state() == before
+    assert db_state() == before
     assert again.final_sha256 == agreement.final_sha256
 
 
