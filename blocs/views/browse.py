@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from blocs import permissions as perms
 from blocs.models import Bloc, Membership, Role, Term
+from blocs.tasks import tasks_for
 from blocs.years import selected_year
 
 
@@ -33,29 +34,6 @@ def _attach_roles(terms, user) -> None:
         term.can_view = perms.can_view_term(user, term)
 
 
-def _tasks(terms, user, *, board: bool) -> list[dict]:
-    """What awaits the user in the year's terms. Later features add their own items here."""
-    tasks = []
-    for term in terms:
-        if not term.is_open:
-            continue
-        if board and term.leader is None:
-            tasks.append({"term": term, "text": "Chưa ghi nhận trưởng khối", "url_name": "blocs:leadership"})
-        if board and not term.decision_number:
-            tasks.append(
-                {"term": term, "text": "Chưa nhập quyết định thành lập khối", "url_name": "blocs:term_edit"}
-            )
-        if perms.is_leader(user, term) and not term.next_elected:
-            tasks.append(
-                {
-                    "term": term,
-                    "text": "Bầu trưởng, phó khối năm sau tại hội nghị tổng kết",
-                    "url_name": "blocs:elect",
-                }
-            )
-    return tasks
-
-
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     year = selected_year(request)
@@ -74,7 +52,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "year": year,
         "terms": terms,
         "board": board,
-        "tasks": _tasks(terms, request.user, board=board),
+        "tasks": tasks_for(terms, request.user, board=board),
         "supervised": [t for t in terms if perms.is_supervisor(request.user, t)],
     }
     return render(request, "blocs/dashboard.html", context)
