@@ -359,6 +359,20 @@ PERSONAS = [
         "Lãnh đạo phụ trách Khối các Ban Đảng",
     ),
     Persona(
+        "truongkhoidang",
+        "Hồ Thị Minh",
+        "Chánh Văn phòng Ủy ban Kiểm tra Tỉnh ủy",
+        "Ủy ban Kiểm tra Tỉnh ủy",
+        "Trưởng Khối các Ban Đảng năm 2024: dự thảo giao ước chờ các thành viên đăng ký",
+    ),
+    Persona(
+        "khoidang",
+        "Lương Văn Tâm",
+        "Chánh Văn phòng Trường",
+        "Trường Chính trị tỉnh",
+        "Thành viên Khối các Ban Đảng, chưa đăng ký giao ước năm 2024",
+    ),
+    Persona(
         "ngoaikhoi", "Đoàn Văn Nam", "Chánh Văn phòng Sở", "Sở Tài chính", "Thành viên khối khác (Tổng hợp)"
     ),
 ]

@@ -157,6 +157,8 @@ def test_personas_log_in_and_hold_the_rights_they_are_named_for(demo, client):
     assert permissions.role_in_term(users["thanhvien"], noi_chinh) == Role.MEMBER
     assert permissions.role_in_term(users["truongkhoicu"], noi_chinh_2023) == Role.LEADER
     assert not permissions.is_leader(users["truongkhoicu"], noi_chinh)
+    assert permissions.is_leader(users["truongkhoidang"], party)
+    assert permissions.role_in_term(users["khoidang"], party) == Role.MEMBER
     assert permissions.is_supervisor(users["phutrach"], party)
     assert permissions.can_view_term(users["phutrach"], party)
     assert not permissions.can_view_bloc(users["ngoaikhoi"], noi_chinh.bloc)

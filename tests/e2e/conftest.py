@@ -1,10 +1,13 @@
 """Real-browser tests: Playwright's Python API driving Debian's Chromium (never `playwright install`)."""
 
 import os
+import subprocess
 import tempfile
+from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run inside one
 # unless told that it is safe, which it is here (one thread, one test at a time).
@@ -53,10 +56,55 @@ def page(browser):
     context.close()
 
 
-def screenshot(page, name: str) -> None:
-    """Save a screenshot for the README; the browser tests keep them current."""
+@pytest.fixture
+def demo(live_server):
+    """The demo province behind a live server; the server's address."""
+    call_command("load_demo", stdout=StringIO())
+    return live_server.url
+
+
+def log_in(page, base: str, username: str, password: str) -> None:
+    page.goto(f"{base}/login/")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(f"{base}/")
+
+
+def _screenshot_folder() -> Path:
     folder = (
         SCREENSHOTS if os.environ.get("SCREENSHOTS") else Path(tempfile.gettempdir()) / "khoithidua-screens"
     )
     folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+    return folder
+
+
+def screenshot(page, name: str) -> None:
+    """Save a screenshot for the README; the browser tests keep them current."""
+    page.screenshot(path=str(_screenshot_folder() / f"{name}.png"), full_page=True)
+
+
+def print_pages(pdf: Path, name: str, pages: dict[str, int]) -> list[Path]:
+    """Pictures of printed pages for the README (`pdftoppm`, 60 dpi): `name-label.png` per page."""
+    folder = _screenshot_folder()
+    made = []
+    for label, number in pages.items():
+        stem = folder / f"{name}-{label}"
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "60",
+                "-f",
+                str(number),
+                "-l",
+                str(number),
+                "-singlefile",
+                str(pdf),
+                str(stem),
+            ],
+            check=True,
+        )
+        made.append(stem.with_suffix(".png"))
+    return made

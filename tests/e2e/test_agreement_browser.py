@@ -7,7 +7,7 @@ import pytest
 
 from agreements.models import Agreement
 from blocs.models import Role
-from tests.e2e.conftest import screenshot
+from tests.e2e import conftest
 from tests.factories import PASSWORD, make_term, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -16,11 +16,7 @@ SCAN = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def log_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(f"{base}/")
+    conftest.log_in(page, base, username, PASSWORD)
 
 
 def register(page, base: str, agreement_pk: int) -> None:
@@ -56,7 +52,6 @@ def test_draft_registration_finalize_pdf_sign_verify(browser, live_server, tmp_p
     # The leader sees who has not registered yet.
     page.goto(f"{base}/agreements/{agreement.pk}/")
     assert "Chưa đăng ký: 2 / 3 đơn vị" in page.inner_text("main")
-    screenshot(page, "agreement-draft")
 
     other = browser.new_context(locale="vi-VN")
     deputy_page = other.new_page()
@@ -90,7 +85,6 @@ def test_draft_registration_finalize_pdf_sign_verify(browser, live_server, tmp_p
     page.get_by_label("Bản chụp giao ước đã ký (PDF)").set_input_files(str(scan))
     page.get_by_role("button", name="Lưu").click()
     assert "giao ước đã được ký" in page.content()
-    screenshot(page, "agreement-signed")
     context.close()
 
     agreement.refresh_from_db()

@@ -1,29 +1,17 @@
 """The foundation seen through a real browser, on the demo province. Also takes the README's screenshots."""
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 
 from blocs.demo import DEMO_PASSWORD
 from blocs.models import Membership, Role
+from tests.e2e import conftest
 from tests.e2e.conftest import screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def demo(live_server):
-    call_command("load_demo", stdout=StringIO())
-    return live_server.url
-
-
 def log_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(f"{base}/")
+    conftest.log_in(page, base, username, DEMO_PASSWORD)
 
 
 def test_leader_sees_the_bloc_its_members_and_leadership(page, demo):
