@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from agreements import services
 from agreements.models import Registration
@@ -215,3 +216,62 @@ def test_admin_cannot_change_or_delete_agreements(admin_client):
     agreement.refresh_from_db()
     assert agreement.title == "Giao ước thi đua năm 2024"
     assert admin_client.get("/admin/agreements/agreement/add/").status_code == 403
+
+
+# Uploads through the pages ----------------------------------------------------------------------
+
+BAD_PDFS = [
+    pytest.param("anh.pdf", b"\x89PNG\r\n\x1a\n" + b"0" * 200, "không phải PDF", id="png-renamed"),
+    pytest.param("rong.pdf", b"", "rỗng", id="empty"),
+    pytest.param("lon.pdf", b"%PDF-1.4\n" + b"0" * 2048, "quá lớn", id="oversized"),
+]
+
+
+def stored_files(settings) -> list[str]:
+    return sorted(str(p) for p in settings.MEDIA_ROOT.rglob("*") if p.is_file())
+
+
+@pytest.mark.parametrize(("name", "content", "message"), BAD_PDFS)
+def test_signing_page_refuses_a_bad_scan_with_a_message(client, settings, name, content, message):
+    settings.MAX_UPLOAD_SIZE = 1024
+    agreement = final_agreement()
+    before = stored_files(settings)
+    client.force_login(unit_user(agreement.term, Role.LEADER))
+    response = client.post(
+        f"/agreements/{agreement.pk}/sign/",
+        {"signed_on": "05/02/2024", "scan": SimpleUploadedFile(name, content, "application/pdf")},
+    )
+    assert response.status_code == 200 and message in response.content.decode()
+    agreement.refresh_from_db()
+    assert agreement.status == "final" and not agreement.signed_scan and agreement.signed_on is None
+    assert stored_files(settings) == before
+
+
+def test_signing_page_refuses_a_malformed_date(client, settings):
+    agreement = final_agreement()
+    client.force_login(unit_user(agreement.term, Role.LEADER))
+    response = client.post(
+        f"/agreements/{agreement.pk}/sign/",
+        {"signed_on": "31/02/2024", "scan": SimpleUploadedFile("ky.pdf", TINY_PDF, "application/pdf")},
+    )
+    assert response.status_code == 200 and "Ngày không hợp lệ" in response.content.decode()
+    agreement.refresh_from_db()
+    assert agreement.status == "final" and not agreement.signed_scan
+
+
+@pytest.mark.parametrize(("name", "content", "message"), BAD_PDFS)
+def test_attaching_a_bad_file_to_the_draft_is_refused_with_a_message(
+    client, settings, name, content, message
+):
+    settings.MAX_UPLOAD_SIZE = 1024
+    agreement = make_agreement(make_term(year=2024, members=3))
+    before = stored_files(settings)
+    client.force_login(unit_user(agreement.term, Role.DEPUTY))
+    response = client.post(
+        f"/agreements/{agreement.pk}/attach/rules/",
+        {"file": SimpleUploadedFile(name, content, "application/pdf")},
+        follow=True,
+    )
+    assert message in response.content.decode()
+    agreement.refresh_from_db()
+    assert not agreement.rules_pdf and stored_files(settings) == before
