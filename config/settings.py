@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "blocs",
     "agreements",
+    "scoring",
 ]
 
 MIDDLEWARE = [

@@ -8,5 +8,6 @@ urlpatterns = [
     path("", include("blocs.urls")),
     path("", include("blocs.auth_urls")),
     path("", include("agreements.urls")),
+    path("", include("scoring.urls")),
     path("admin/", admin.site.urls),
 ]

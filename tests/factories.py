@@ -108,3 +108,79 @@ def make_agreement(term: Term, *, commitments: int = 2, register: bool = True, *
             ]
         )
     return agreement
+
+
+def make_criteria_set(term: Term | None, *, criteria: int = 3, all_kinds: bool = False, state: str = "setup"):
+    """A criteria set: group I with `criteria` judged criteria (max 10, step 0,5), group II with a bonus
+    (cap 5) and a deduction (up to 5); with `all_kinds`, also pass/fail, per-occurrence and target
+    criteria. `state="open"` opens scoring with a deadline a week ahead."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from scoring.models import CriteriaSet, Criterion, CriterionKind
+
+    name = f"Bảng tiêu chí năm {term.year}" if term else "Bảng tiêu chí mẫu"
+    criteria_set = CriteriaSet.objects.create(term=term, name=name)
+    one = Criterion.objects.create(
+        criteria_set=criteria_set, position=1, code="I", text="Thực hiện nhiệm vụ", kind="group"
+    )
+    rows = [
+        (CriterionKind.POINTS, f"Tiêu chí {i}", {"max_points": Decimal(10), "step": Decimal("0.5")})
+        for i in range(1, criteria + 1)
+    ]
+    if all_kinds:
+        rows += [
+            (CriterionKind.PASS_FAIL, "Nộp báo cáo đúng hạn", {"max_points": Decimal(5)}),
+            (
+                CriterionKind.OCCURRENCE,
+                "Bài viết tuyên truyền",
+                {"max_points": Decimal(6), "unit_points": Decimal(2)},
+            ),
+            (
+                CriterionKind.TARGET,
+                "Tỷ lệ giải quyết đơn thư",
+                {
+                    "max_points": Decimal(10),
+                    "unit_points": Decimal("0.1"),
+                    "indicator": "Tỷ lệ giải quyết đơn thư",
+                },
+            ),
+        ]
+    for position, (kind, text, fields) in enumerate(rows, 1):
+        Criterion.objects.create(
+            criteria_set=criteria_set,
+            parent=one,
+            position=position,
+            code=f"{position}",
+            text=text,
+            kind=kind,
+            **fields,
+        )
+    two = Criterion.objects.create(
+        criteria_set=criteria_set, position=2, code="II", text="Điểm thưởng, điểm trừ", kind="group"
+    )
+    for position, (kind, text) in enumerate(
+        [(CriterionKind.BONUS, "Thưởng"), (CriterionKind.DEDUCTION, "Vi phạm")], 1
+    ):
+        Criterion.objects.create(
+            criteria_set=criteria_set,
+            parent=two,
+            position=position,
+            code=str(position),
+            text=text,
+            kind=kind,
+            max_points=Decimal(5),
+            step=Decimal("0.5"),
+        )
+    if state != "setup":
+        now = timezone.now()
+        CriteriaSet.objects.filter(pk=criteria_set.pk).update(
+            state=state,
+            deadline=now + timedelta(days=7),
+            opened_at=now,
+            locked_at=now if state == "locked" else None,
+        )
+        criteria_set.refresh_from_db()
+    return criteria_set

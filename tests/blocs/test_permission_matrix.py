@@ -230,7 +230,7 @@ PUBLIC = {
 MUTATING = {key for key in MATRIX if key[1] == "POST" and key[0] != "logout"}
 
 
-PROJECT_APPS = ("blocs", "agreements")
+PROJECT_APPS = ("blocs", "agreements", "scoring")
 
 
 def db_state() -> dict:
@@ -299,8 +299,9 @@ def _names(resolver: URLResolver, namespace: str = "") -> set[str]:
 
 def test_every_url_has_a_row():
     from tests.agreements.test_permission_matrix import MATRIX as AGREEMENTS
+    from tests.scoring.test_permission_matrix import MATRIX as SCORING
 
-    covered = {name for name, _ in MATRIX} | {name for name, _ in AGREEMENTS}
+    covered = {name for name, _ in MATRIX} | {name for name, _ in AGREEMENTS} | {name for name, _ in SCORING}
     missing = _names(get_resolver()) - covered
     assert not missing, f"URLs without a row in the permission matrix: {sorted(missing)}"
 

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class ScoringConfig(AppConfig):
+    name = "scoring"
+    verbose_name = "Chấm điểm, bình xét"
+
+    def ready(self) -> None:
+        from blocs.tasks import register
+        from scoring.tasks import scoring_tasks
+
+        register(scoring_tasks)

@@ -1,0 +1,202 @@
+"""Forms of the scoring app: they validate and clean; services write."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.conf import settings
+
+from agreements.forms import CONTROL_MESSAGE, _no_control_chars, _vietnamese_text_errors
+from scoring import rules
+from scoring.models import CriteriaSet, Criterion, CriterionKind, FinalRule
+
+DATETIME_FORMATS = ["%d/%m/%Y %H:%M", "%d/%m/%Y", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATETIME_INVALID = "Thời điểm không hợp lệ; nhập theo dạng dd/mm/yyyy hh:mm."
+
+
+class VnDecimalField(forms.CharField):
+    """A decimal typed the Vietnamese way ("7,5"); cleaned to a Decimal by `rules.parse_decimal`."""
+
+    def __init__(self, *args, max_value: Decimal | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.widget.attrs["maxlength"] = "20"
+        self.max_value = max_value
+        self.widget.attrs.setdefault("inputmode", "decimal")
+
+    def prepare_value(self, value):
+        return rules.fmt(value) if isinstance(value, Decimal) else value
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if len(text) > 20:
+            raise forms.ValidationError("Số quá dài.", code="max_length")
+        try:
+            number = rules.parse_decimal(text)
+        except rules.Invalid as exc:
+            raise forms.ValidationError(str(exc), code="invalid") from exc
+        if number is not None and self.max_value is not None and number > self.max_value:
+            raise forms.ValidationError(f"Tối đa {rules.fmt(self.max_value)}.", code="max_value")
+        return number
+
+
+class CriterionForm(forms.ModelForm):
+    max_points = VnDecimalField(label="Điểm tối đa", required=False, max_value=Decimal("100000"))
+    step = VnDecimalField(label="Bước điểm", required=False, max_value=Decimal("1000"))
+    unit_points = VnDecimalField(
+        label="Điểm cho mỗi lần / mỗi 1 %", required=False, max_value=Decimal("100000")
+    )
+
+    class Meta:
+        model = Criterion
+        fields = [
+            "parent",
+            "code",
+            "text",
+            "kind",
+            "max_points",
+            "step",
+            "unit_points",
+            "indicator",
+            "guidance",
+        ]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2}), "guidance": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, criteria_set: CriteriaSet, **kwargs):
+        super().__init__(*args, **kwargs)
+        _vietnamese_text_errors(self)
+        self.fields["parent"].queryset = criteria_set.criteria.filter(kind=CriterionKind.GROUP).order_by(
+            "position"
+        )
+        self.fields["parent"].required = False
+        self.fields["parent"].empty_label = "(cấp cao nhất)"
+        self.fields[
+            "max_points"
+        ].help_text = "Điểm thưởng: mức trần; điểm trừ: mức trừ tối đa. Nhóm: để trống."
+        if self.instance.pk is None:
+            self.initial.setdefault("step", Decimal("0.5"))
+
+    def clean(self):
+        data = super().clean()
+        for name in ("text", "code", "indicator", "guidance"):
+            if isinstance(data.get(name), str):
+                try:
+                    data[name] = _no_control_chars(data[name].strip())
+                except forms.ValidationError:
+                    self.add_error(name, CONTROL_MESSAGE)
+        if data.get("max_points") is None:
+            data["max_points"] = Decimal("0")
+        return data
+
+    def _post_clean(self):
+        # The service sets the kind's irrelevant fields and checks the whole criterion.
+        pass
+
+    def service_data(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in self.Meta.fields}
+
+
+class CreateSetForm(forms.Form):
+    source = forms.ChoiceField(label="Bắt đầu từ", required=False)
+
+    def __init__(self, *args, previous: CriteriaSet | None, templates, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", "Bảng trống")]
+        if previous is not None:
+            choices.append((f"set-{previous.pk}", f"Bảng tiêu chí năm {previous.term.year} của khối"))
+        choices += [(f"set-{t.pk}", f"Mẫu: {t.name}") for t in templates]
+        self.fields["source"].choices = choices
+        self.sources = {f"set-{previous.pk}": previous} if previous else {}
+        self.sources.update({f"set-{t.pk}": t for t in templates})
+
+    def source_set(self) -> CriteriaSet | None:
+        return self.sources.get(self.cleaned_data.get("source") or "")
+
+
+class TemplateForm(forms.Form):
+    name = forms.CharField(label="Tên bảng tiêu chí mẫu", max_length=300)
+
+
+class SettingsForm(forms.ModelForm):
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    explanation_deadline = forms.DateTimeField(
+        label="Hạn giải trình", required=False, input_formats=DATETIME_FORMATS, widget=DATETIME_WIDGET,
+        error_messages={"invalid": DATETIME_INVALID},
+    )  # fmt: skip
+
+    class Meta:
+        model = CriteriaSet
+        fields = ["name", "final_rule", "explanation_deadline"]
+        widgets = {"final_rule": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _vietnamese_text_errors(self)
+        self.fields["final_rule"].choices = FinalRule.choices
+
+
+class OpenForm(forms.Form):
+    deadline = forms.DateTimeField(
+        label="Hạn nộp phiếu tự chấm", input_formats=DATETIME_FORMATS, widget=DATETIME_WIDGET,
+        error_messages={"invalid": DATETIME_INVALID, "required": "Chọn hạn nộp phiếu tự chấm."},
+    )  # fmt: skip
+
+
+class ReopenForm(OpenForm):
+    reason = forms.CharField(label="Lý do mở lại", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _vietnamese_text_errors(self)
+        self.fields["deadline"].label = "Hạn nộp mới"
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label="Tệp")
+
+    def __init__(self, *args, label: str = "Tệp", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].label = label
+        self.fields["file"].help_text = f"Tối đa {settings.MAX_UPLOAD_SIZE // (1024 * 1024)} MB."
+
+
+class EvidenceForm(UploadForm):
+    criterion = forms.IntegerField(widget=forms.HiddenInput)
+
+
+def parse_sheet(data, criteria: list[Criterion]) -> tuple[dict, dict[str, str]]:
+    """The cells of a posted sheet: `c<pk>` holds the points (or count, or value achieved), `n<pk>`
+    the note. Returns ({pk: (points, quantity, note)}, {"c<pk>": message})."""
+    from scoring.services import Cell
+
+    cells, errors = {}, {}
+    for criterion in criteria:
+        if criterion.is_group:
+            continue
+        raw, note = data.get(f"c{criterion.pk}"), (data.get(f"n{criterion.pk}") or "").strip()
+        if raw is None and not note:
+            continue
+        try:
+            value = rules.parse_decimal(raw)
+            _no_control_chars(note)
+        except rules.Invalid as exc:
+            errors[f"c{criterion.pk}"] = str(exc)
+            continue
+        except forms.ValidationError:
+            errors[f"c{criterion.pk}"] = CONTROL_MESSAGE
+            continue
+        if len(note) > 5000:
+            errors[f"c{criterion.pk}"] = "Ghi chú quá dài (tối đa 5.000 ký tự)."
+            continue
+        if criterion.kind in (CriterionKind.OCCURRENCE, CriterionKind.TARGET):
+            cells[criterion.pk] = Cell(quantity=value, note=note)
+        else:
+            cells[criterion.pk] = Cell(points=value, note=note)
+    return cells, errors
+
+
+def parse_lock_version(data) -> int | None:
+    """The sheet version the page was read at; None (no check) when absent or garbled."""
+    raw = data.get("lock_version", "")
+    return int(raw) if raw.isdigit() and len(raw) < 10 else None

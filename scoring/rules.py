@@ -1,0 +1,135 @@
+"""The arithmetic of a score: parsing what Vietnamese users type, checking a value against its
+criterion, computing the points of counts and targets. Decimal only; never float.
+
+Each check returns a Vietnamese message (or None), so that a sheet can collect one message per cell.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from scoring.models import Criterion, CriterionKind
+
+CENT = Decimal("0.01")
+HUNDRED = Decimal("100")
+_NUMBER = re.compile(r"^[0-9]{1,12}([.,][0-9]+)?$")
+_GROUPED = re.compile(r"^[0-9]{1,3}(\.[0-9]{3})+(,[0-9]+)?$")
+
+
+class Invalid(ValueError):
+    """A value the user typed that cannot be taken; its message is Vietnamese."""
+
+
+def round2(value: Decimal) -> Decimal:
+    """Half-up to two decimals, as people round by hand (2,345 → 2,35)."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def parse_decimal(text: str | None) -> Decimal | None:
+    """ "7,5" or "7.5" → 7.5; "1.234,5" → 1234.5; "" → None. Anything else is refused.
+
+    A lone dot is a decimal point ("7.5" from a keypad); a dot followed by exactly three digits
+    alongside a comma is a thousands separator. "1.000" with no comma is refused as ambiguous.
+    """
+    if text is None:
+        return None
+    # NFKC turns full-width digits and odd spaces into plain ones; other scripts' digits are refused.
+    cleaned = unicodedata.normalize("NFKC", str(text)).strip().replace(" ", "")
+    if not cleaned:
+        return None
+    if _GROUPED.match(cleaned) and "," in cleaned:
+        cleaned = cleaned.replace(".", "")
+    elif re.match(r"^[0-9]{1,3}(\.[0-9]{3})+$", cleaned):
+        raise Invalid(
+            "Không rõ dấu chấm là phần nghìn hay thập phân; dùng dấu phẩy cho phần thập phân (7,5)."
+        )
+    if not _NUMBER.match(cleaned):
+        raise Invalid("Phải là một số không âm; dùng dấu phẩy cho phần thập phân (ví dụ 7,5).")
+    try:
+        value = Decimal(cleaned.replace(",", "."))
+    except InvalidOperation as exc:  # pragma: no cover - the pattern admits only digits
+        raise Invalid("Phải là một số.") from exc
+    if value != value.quantize(CENT, rounding=ROUND_HALF_UP):
+        raise Invalid("Tối đa hai chữ số thập phân.")
+    return value
+
+
+def fmt(value: Decimal | None) -> str:
+    """7.50 → "7,5"; 10.00 → "10" (how a score is shown and typed back)."""
+    if value is None:
+        return ""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def _on_step(value: Decimal, step: Decimal) -> bool:
+    return (value / step) == (value / step).to_integral_value()
+
+
+def check_points(criterion: Criterion, points: Decimal) -> str | None:
+    """Why `points` cannot be the score of `criterion` (deductions are given as a positive amount
+    to deduct, stored negative by `signed_points`), or None."""
+    top = criterion.max_points
+    kind = criterion.kind
+    if kind == CriterionKind.GROUP:
+        return "Nhóm tiêu chí không chấm điểm."
+    if points < 0:
+        return "Điểm không được âm." if kind != CriterionKind.DEDUCTION else "Ghi số điểm bị trừ (số dương)."
+    if kind == CriterionKind.PASS_FAIL:
+        if points not in (Decimal(0), top):
+            return f"Tiêu chí đạt/không đạt chỉ nhận 0 hoặc {fmt(top)} điểm."
+        return None
+    if points > top:
+        limit = {CriterionKind.BONUS: "mức thưởng tối đa", CriterionKind.DEDUCTION: "mức trừ tối đa"}.get(
+            kind, "điểm tối đa"
+        )
+        return f"Vượt {limit} ({fmt(top)} điểm)."
+    if criterion.step and not _on_step(points, criterion.step):
+        return f"Điểm phải theo bước {fmt(criterion.step)} (ví dụ {fmt(criterion.step * 3)})."
+    return None
+
+
+def signed_points(criterion: Criterion, amount: Decimal) -> Decimal:
+    """The stored value: deductions are negative, everything else as given."""
+    return -amount if criterion.kind == CriterionKind.DEDUCTION else amount
+
+
+def occurrence_points(criterion: Criterion, count: Decimal) -> Decimal:
+    if count != count.to_integral_value():
+        raise Invalid("Số lần phải là số nguyên.")
+    return min(criterion.max_points, round2(count * criterion.unit_points))
+
+
+def target_points(criterion: Criterion, achieved: Decimal, target: Decimal | None) -> Decimal:
+    """`unit_points` per 1 % of the registered target achieved, capped at the maximum."""
+    if target is None:
+        raise Invalid(f"Đơn vị chưa đăng ký chỉ tiêu “{criterion.indicator}” trong giao ước.")
+    if target <= 0:
+        raise Invalid(f"Chỉ tiêu “{criterion.indicator}” đăng ký bằng 0; không tính được tỷ lệ.")
+    percent = achieved * HUNDRED / target
+    return min(criterion.max_points, round2(percent * criterion.unit_points))
+
+
+def points_from_input(
+    criterion: Criterion, *, points: Decimal | None, quantity: Decimal | None, target: Decimal | None
+) -> Decimal | None:
+    """The stored points of a cell from what was typed, or None for an empty cell. Raises Invalid."""
+    if criterion.kind == CriterionKind.OCCURRENCE:
+        return None if quantity is None else occurrence_points(criterion, quantity)
+    if criterion.kind == CriterionKind.TARGET:
+        return None if quantity is None else target_points(criterion, quantity, target)
+    if points is None:
+        return None
+    problem = check_points(criterion, points)
+    if problem:
+        raise Invalid(problem)
+    return signed_points(criterion, points)
+
+
+def normalize_indicator(text: str) -> str:
+    """Registered targets are matched to criteria by name, ignoring case and spacing."""
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())

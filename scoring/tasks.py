@@ -1,0 +1,80 @@
+"""Scoring's part of the dashboard's "việc cần làm" (see `blocs.tasks`). One query for all terms."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from blocs.models import Role, Term
+from blocs.tasks import Task
+from scoring.models import Assessment, CriteriaSet, Layer, ScoringState, SheetStatus
+
+
+def scoring_tasks(terms: Sequence[Term], user, *, board: bool) -> list[Task]:
+    open_terms = [t for t in terms if t.is_open and t.user_role is not None]
+    if not open_terms:
+        return []
+    own_submitted = Assessment.objects.filter(
+        criteria_set=OuterRef("pk"),
+        layer=Layer.SELF,
+        status=SheetStatus.SUBMITTED,
+        subject__unit_id=user.unit_id,
+    )
+    sets = {
+        s.term_id: s
+        for s in CriteriaSet.objects.filter(term__in=open_terms)
+        .only("pk", "term_id", "state", "deadline")
+        .annotate(
+            submitted=Count(
+                "assessments",
+                filter=Q(assessments__layer=Layer.SELF, assessments__status=SheetStatus.SUBMITTED),
+            ),
+            own_submitted=Exists(own_submitted),
+        )
+    }
+    tasks = []
+    for term in open_terms:
+        tasks.extend(_for_term(term, sets.get(term.pk)))
+    return tasks
+
+
+def _for_term(term: Term, criteria_set: CriteriaSet | None) -> list[Task]:
+    drafts = term.user_role in (Role.LEADER, Role.DEPUTY)
+    if criteria_set is None:
+        if drafts:
+            return [
+                Task(
+                    term, "Xây dựng bảng tiêu chí chấm điểm", reverse("scoring:term_scoring", args=[term.pk])
+                )
+            ]
+        return []
+    if criteria_set.state == ScoringState.SETUP:
+        if term.user_role == Role.LEADER:
+            return [Task(term, "Hoàn thiện bảng tiêu chí và mở chấm điểm", criteria_set.get_absolute_url())]
+        return []
+    if criteria_set.state != ScoringState.OPEN:
+        return []
+    tasks = []
+    before_deadline = timezone.now() <= criteria_set.deadline
+    if before_deadline and not criteria_set.own_submitted:
+        deadline = date_format(timezone.localtime(criteria_set.deadline), "H:i d/m/Y")
+        tasks.append(
+            Task(
+                term,
+                f"Tự chấm điểm và nộp phiếu trước {deadline}",
+                reverse("scoring:own_sheet", args=[criteria_set.pk]),
+            )
+        )
+    if term.user_role == Role.LEADER and (not before_deadline or criteria_set.submitted >= len(term.members)):
+        tasks.append(
+            Task(
+                term,
+                f"Đã nộp {criteria_set.submitted}/{len(term.members)} phiếu tự chấm: khóa chấm điểm",
+                criteria_set.get_absolute_url(),
+            )
+        )
+    return tasks

@@ -1,0 +1,467 @@
+"""Pages of scoring: the criteria set (edit, import, export, open, lock, reopen) and the members'
+self-assessment sheets with their evidence. Thin views: access helper, form, service, redirect."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from blocs import permissions as bloc_perms
+from scoring import forms, io, services
+from scoring import permissions as perms
+from scoring.models import Assessment, CriteriaSet, Criterion, Evidence, Layer, SheetStatus
+
+GET_POST = require_http_methods(["GET", "POST"])
+
+
+def _errors(request: HttpRequest, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    """Put a service's errors on the form: per field where it names one, on the form otherwise."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+# The term's criteria set ------------------------------------------------------------------------
+
+
+@GET_POST
+def term_scoring(request: HttpRequest, term_pk: int) -> HttpResponse:
+    """The term's criteria set; leader and deputy create it here (empty, from last year's or a template)."""
+    term = bloc_perms.get_term_for_user(request, term_pk)
+    existing = CriteriaSet.objects.filter(term=term).first()
+    if existing is not None:
+        return redirect(existing)
+    can_create = bloc_perms.can_edit_drafts(request.user, term)
+    form = forms.CreateSetForm(
+        request.POST or None, previous=services.previous_set(term), templates=CriteriaSet.objects.templates()
+    )
+    if request.method == "POST":
+        if not can_create:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                created = services.criteria_set_create(term=term, source=form.source_set(), by=request.user)
+            except ValidationError as exc:
+                _errors(request, exc)
+                return redirect("scoring:term_scoring", term.pk)
+            messages.success(request, "Đã tạo bảng tiêu chí.")
+            return redirect(created)
+    return render(request, "scoring/none.html", {"term": term, "form": form, "can_create": can_create})
+
+
+def _criteria_context(request: HttpRequest, criteria_set: CriteriaSet) -> dict:
+    user = request.user
+    criteria = list(criteria_set.criteria.in_order())
+    nominal = (
+        CriteriaSet.objects.with_nominal_max().values_list("nominal_max", flat=True).get(pk=criteria_set.pk)
+    )
+    context = {
+        "criteria_set": criteria_set,
+        "term": criteria_set.term,
+        "criteria": criteria,
+        "groups": [c for c in criteria if c.is_group],
+        "nominal_max": nominal,
+        "can_edit": perms.can_edit_criteria(user, criteria_set),
+        "can_open": perms.can_open_scoring(user, criteria_set),
+        "can_lock": perms.can_lock_scoring(user, criteria_set),
+        "can_reopen": perms.can_reopen_scoring(user, criteria_set),
+        "past_deadline": services.is_past_deadline(criteria_set),
+    }
+    if criteria_set.term is not None:
+        members = list(criteria_set.term.memberships.with_unit_name().order_by("position", "pk"))
+        sheets = {
+            a.subject_id: a
+            for a in Assessment.objects.filter(criteria_set=criteria_set, layer=Layer.SELF).only(
+                "pk", "subject_id", "status", "submitted_at"
+            )
+        }
+        for m in members:
+            m.sheet = sheets.get(m.pk)
+        own = next((m for m in members if m.unit_id == user.unit_id), None)
+        context.update(
+            members=members,
+            submitted=sum(1 for m in members if m.sheet and m.sheet.status == SheetStatus.SUBMITTED),
+            own=own,
+            accepting=services.accepting_self_assessment(criteria_set),
+            sees_progress=bloc_perms.is_board(user)
+            or bloc_perms.role_in_term(user, criteria_set.term) in ("leader", "deputy")
+            or criteria_set.term.supervisor_id == user.pk,
+        )
+    if context["can_edit"]:
+        context["criterion_form"] = forms.CriterionForm(criteria_set=criteria_set)
+    return context
+
+
+@require_GET
+def criteria(request: HttpRequest, pk: int) -> HttpResponse:
+    criteria_set = perms.get_criteria_set_for_user(request, pk)
+    return render(request, "scoring/criteria.html", _criteria_context(request, criteria_set))
+
+
+@require_POST
+def criterion_add(request: HttpRequest, pk: int) -> HttpResponse:
+    criteria_set = perms.get_criteria_set_for_user(request, pk, write=True)
+    form = forms.CriterionForm(request.POST, criteria_set=criteria_set)
+    if form.is_valid():
+        try:
+            services.criterion_add(criteria_set=criteria_set, data=form.service_data(), by=request.user)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Đã thêm tiêu chí.")
+            return redirect(criteria_set)
+    context = _criteria_context(request, criteria_set) | {"criterion_form": form}
+    return render(request, "scoring/criteria.html", context, status=400)
+
+
+def _criterion_for_write(request: HttpRequest, cid: int) -> Criterion:
+    criterion = get_object_or_404(Criterion.objects.select_related("criteria_set__term__bloc"), pk=cid)
+    perms.get_criteria_set_for_user(request, criterion.criteria_set_id, write=True)
+    return criterion
+
+
+@GET_POST
+def criterion_edit(request: HttpRequest, cid: int) -> HttpResponse:
+    criterion = _criterion_for_write(request, cid)
+    form = forms.CriterionForm(request.POST or None, instance=criterion, criteria_set=criterion.criteria_set)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.criterion_update(criterion=criterion, data=form.service_data(), by=request.user)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Đã lưu tiêu chí.")
+            return redirect(criterion.criteria_set)
+    context = {"form": form, "title": "Sửa tiêu chí", "back": criterion.criteria_set, "submit": "Lưu"}
+    return render(request, "blocs/form.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+def criterion_move(request: HttpRequest, cid: int) -> HttpResponse:
+    criterion = _criterion_for_write(request, cid)
+    direction = -1 if request.POST.get("direction") == "up" else 1
+    try:
+        services.criterion_move(criterion=criterion, direction=direction, by=request.user)
+    except ValidationError as exc:
+        _errors(request, exc)
+    return redirect(criterion.criteria_set)
+
+
+@require_POST
+def criterion_remove(request: HttpRequest, cid: int) -> HttpResponse:
+    criterion = _criterion_for_write(request, cid)
+    try:
+        services.criterion_remove(criterion=criterion, by=request.user)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, "Đã xóa tiêu chí.")
+    return redirect(criterion.criteria_set)
+
+
+@GET_POST
+def settings_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    criteria_set = perms.get_criteria_set_for_user(request, pk)
+    perms.require(
+        perms.can_edit_criteria(request.user, criteria_set)
+        or perms.can_lock_scoring(request.user, criteria_set)
+    )
+    form = forms.SettingsForm(
+        request.POST or None, instance=criteria_set, initial={"lock_version": criteria_set.lock_version}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {k: form.cleaned_data[k] for k in ("name", "final_rule", "explanation_deadline")}
+        try:
+            services.criteria_settings_update(
+                criteria_set=criteria_set,
+                data=data,
+                lock_version=form.cleaned_data["lock_version"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Đã lưu cài đặt chấm điểm.")
+            return redirect(criteria_set)
+    context = {"form": form, "title": "Cài đặt chấm điểm", "back": criteria_set}
+    return render(request, "blocs/form.html", context)
+
+
+@GET_POST
+def scoring_open(request: HttpRequest, pk: int) -> HttpResponse:
+    criteria_set = perms.get_criteria_set_for_user(request, pk)
+    perms.require(perms.can_open_scoring(request.user, criteria_set))
+    form = forms.OpenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.scoring_open(
+                criteria_set=criteria_set, deadline=form.cleaned_data["deadline"], by=request.user
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Đã mở chấm điểm; các thành viên tự chấm đến hạn nộp.")
+            return redirect(criteria_set)
+    intro = "Sau khi mở, bảng tiêu chí không sửa được nữa."
+    context = {
+        "form": form,
+        "title": "Mở chấm điểm",
+        "back": criteria_set,
+        "submit": "Mở chấm điểm",
+        "intro": intro,
+    }
+    return render(request, "blocs/form.html", context)
+
+
+@require_POST
+def scoring_lock(request: HttpRequest, pk: int) -> HttpResponse:
+    criteria_set = perms.get_criteria_set_for_user(request, pk)
+    perms.require(perms.can_lock_scoring(request.user, criteria_set))
+    try:
+        services.scoring_lock(criteria_set=criteria_set, by=request.user)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, "Đã khóa chấm điểm.")
+    return redirect(criteria_set)
+
+
+@GET_POST
+def scoring_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    criteria_set = perms.get_criteria_set_for_user(request, pk)
+    perms.require(perms.can_reopen_scoring(request.user, criteria_set))
+    form = forms.ReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.scoring_reopen(
+                criteria_set=criteria_set, deadline=form.cleaned_data["deadline"],
+                reason=form.cleaned_data["reason"], by=request.user,
+            )  # fmt: skip
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Đã mở lại chấm điểm.")
+            return redirect(criteria_set)
+    context = {"form": form, "title": "Mở lại chấm điểm", "back": criteria_set, "submit": "Mở lại"}
+    return render(request, "blocs/form.html", context)
+
+
+# Import and export ------------------------------------------------------------------------------
+
+
+@GET_POST
+def criteria_import(request: HttpRequest, pk: int) -> HttpResponse:
+    criteria_set = perms.get_criteria_set_for_user(request, pk, write=True)
+    form = forms.UploadForm(request.POST or None, request.FILES or None, label="Tệp tiêu chí (XLSX hoặc CSV)")
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = io.criteria_import(
+                criteria_set=criteria_set, upload=form.cleaned_data["file"], by=request.user
+            )
+        except ValidationError as exc:
+            problems = exc.messages
+        else:
+            messages.success(request, f"Đã nhập {count} dòng tiêu chí.")
+            return redirect(criteria_set)
+    context = {"form": form, "criteria_set": criteria_set, "problems": problems}
+    return render(request, "scoring/import.html", context, status=400 if problems or form.errors else 200)
+
+
+@require_GET
+def criteria_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    criteria_set = perms.get_criteria_set_for_user(request, pk)
+    year = criteria_set.term.year if criteria_set.term else "mau"
+    if fmt == "xlsx":
+        content, kind = (
+            io.export_xlsx(criteria_set),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        content, kind = io.export_csv(criteria_set), "text/csv; charset=utf-8"
+    response = HttpResponse(content, content_type=kind)
+    response["Content-Disposition"] = f'attachment; filename="tieu-chi-{year}.{fmt}"'
+    return response
+
+
+# Templates kept by the board --------------------------------------------------------------------
+
+
+@GET_POST
+def templates(request: HttpRequest) -> HttpResponse:
+    if not bloc_perms.is_board(request.user):
+        raise PermissionDenied
+    form = forms.TemplateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.criteria_set_create(term=None, name=form.cleaned_data["name"], by=request.user)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            return redirect(created)
+    listed = CriteriaSet.objects.templates().with_nominal_max().order_by("name")
+    return render(request, "scoring/templates.html", {"templates": listed, "form": form})
+
+
+# Self-assessment --------------------------------------------------------------------------------
+
+
+def _sheet_rows(criteria: list[Criterion], sheet: Assessment | None, posted=None, errors=None) -> list[dict]:
+    scores = {s.criterion_id: s for s in sheet.scores.all()} if sheet else {}
+    files: dict[int, list[Evidence]] = {}
+    if sheet:
+        for e in sheet.evidence.all():
+            files.setdefault(e.criterion_id, []).append(e)
+    rows = []
+    for c in criteria:
+        score = scores.get(c.pk)
+        if posted is not None and not c.is_group:
+            value, note = posted.get(f"c{c.pk}", ""), posted.get(f"n{c.pk}", "")
+        elif score is not None:
+            shown = score.quantity if score.quantity is not None else abs(score.points)
+            value, note = forms.rules.fmt(shown), score.note
+        else:
+            value, note = "", ""
+        rows.append(
+            {
+                "criterion": c,
+                "score": score,
+                "value": value,
+                "note": note,
+                "error": (errors or {}).get(f"c{c.pk}"),
+                "files": files.get(c.pk, []),
+            }
+        )
+    return rows
+
+
+def _sheet_totals(sheet: Assessment | None) -> dict:
+    return services.sheet_totals(sheet) if sheet else {}
+
+
+@GET_POST
+def own_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    """The user's unit's self-assessment: save a draft, attach evidence, submit."""
+    criteria_set = perms.get_criteria_set_for_user(request, pk)
+    membership = perms.own_membership(request.user, criteria_set)
+    if membership is None or criteria_set.is_setup:
+        raise PermissionDenied
+    sheet = services.self_sheet(criteria_set=criteria_set, membership=membership)
+    criteria = list(criteria_set.criteria.in_order())
+    errors, posted = {}, None
+    if request.method == "POST":
+        cells, errors = forms.parse_sheet(request.POST, criteria)
+        if errors:  # also check the cells that did parse, so that every bad cell gets its message
+            errors |= services.sheet_errors(criteria_set=criteria_set, membership=membership, cells=cells)
+        else:
+            try:
+                sheet = services.sheet_save(
+                    criteria_set=criteria_set, membership=membership, cells=cells,
+                    lock_version=forms.parse_lock_version(request.POST), by=request.user,
+                )  # fmt: skip
+                if "submit" in request.POST:
+                    if sheet is None:
+                        raise ValidationError("Chưa chấm tiêu chí nào.")
+                    services.sheet_submit(sheet=sheet, lock_version=None, by=request.user)
+                    messages.success(request, "Đã nộp phiếu tự chấm.")
+                else:
+                    messages.success(request, "Đã lưu phiếu tự chấm (bản nháp).")
+                return redirect("scoring:own_sheet", criteria_set.pk)
+            except ValidationError as exc:
+                if hasattr(exc, "error_dict"):
+                    errors = {k: v[0].messages[0] for k, v in exc.error_dict.items()}
+                else:
+                    _errors(request, exc)
+        posted = request.POST
+        sheet = services.self_sheet(criteria_set=criteria_set, membership=membership)
+    context = {
+        "criteria_set": criteria_set,
+        "term": criteria_set.term,
+        "membership": membership,
+        "sheet": sheet,
+        "rows": _sheet_rows(criteria, sheet, posted, errors),
+        "errors": errors,
+        "editable": services.accepting_self_assessment(criteria_set) and not (sheet and sheet.is_submitted),
+        "totals": _sheet_totals(sheet),
+        "evidence_form": forms.EvidenceForm(),
+    }
+    return render(request, "scoring/sheet.html", context, status=400 if errors else 200)
+
+
+@require_GET
+def sheet_detail(request: HttpRequest, sheet_pk: int) -> HttpResponse:
+    sheet = perms.get_sheet_for_user(request, sheet_pk)
+    criteria = list(sheet.criteria_set.criteria.in_order())
+    context = {
+        "criteria_set": sheet.criteria_set,
+        "term": sheet.criteria_set.term,
+        "membership": sheet.subject,
+        "sheet": sheet,
+        "rows": _sheet_rows(criteria, sheet),
+        "errors": {},
+        "editable": False,
+        "totals": _sheet_totals(sheet),
+    }
+    return render(request, "scoring/sheet.html", context)
+
+
+@require_POST
+def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
+    criteria_set = perms.get_criteria_set_for_user(request, pk)
+    membership = perms.own_membership(request.user, criteria_set)
+    if membership is None or criteria_set.is_setup:
+        raise PermissionDenied
+    form = forms.EvidenceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for error in form.errors.get("file", []) + form.errors.get("criterion", []):
+            messages.error(request, error)
+        return redirect("scoring:own_sheet", criteria_set.pk)
+    try:
+        criterion = criteria_set.criteria.filter(pk=form.cleaned_data["criterion"]).first()
+        if criterion is None:
+            raise ValidationError("Tiêu chí không thuộc phiếu này.")
+        services.evidence_add(
+            criteria_set=criteria_set, membership=membership, criterion=criterion,
+            upload=form.cleaned_data["file"], by=request.user,
+        )  # fmt: skip
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, "Đã đính kèm minh chứng.")
+    return redirect("scoring:own_sheet", criteria_set.pk)
+
+
+@require_GET
+def evidence_download(request: HttpRequest, evidence_pk: int) -> FileResponse:
+    evidence = perms.get_evidence_for_user(request, evidence_pk)
+    response = FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+def evidence_remove(request: HttpRequest, evidence_pk: int) -> HttpResponse:
+    evidence = perms.get_evidence_for_user(request, evidence_pk)
+    sheet = evidence.assessment
+    if sheet.layer != Layer.SELF or sheet.subject.unit_id != request.user.unit_id:
+        raise PermissionDenied
+    try:
+        services.evidence_remove(evidence=evidence, by=request.user)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, "Đã xóa minh chứng.")
+    return redirect("scoring:own_sheet", sheet.criteria_set_id)

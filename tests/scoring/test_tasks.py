@@ -1,0 +1,64 @@
+"""Scoring's tasks on the dashboard, per role, through the life of the criteria set."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from blocs.models import Role
+from scoring import services
+from scoring.models import CriteriaSet, CriterionKind
+from scoring.services import Cell
+from tests.agreements.test_tasks import tasks
+from tests.factories import make_criteria_set, make_term, unit_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def term():
+    return make_term(year=2024, members=3)
+
+
+def test_without_criteria_the_leader_and_deputy_are_asked_to_build_them(client, term):
+    for role in (Role.LEADER, Role.DEPUTY):
+        assert (
+            tasks(client, unit_user(term, role))["Xây dựng bảng tiêu chí chấm điểm"]
+            == f"/terms/{term.pk}/scoring/"
+        )
+    assert "Xây dựng bảng tiêu chí chấm điểm" not in tasks(client, unit_user(term, Role.MEMBER))
+
+
+def test_in_setup_the_leader_is_asked_to_open_scoring(client, term):
+    criteria_set = make_criteria_set(term)
+    assert tasks(client, unit_user(term, Role.LEADER))["Hoàn thiện bảng tiêu chí và mở chấm điểm"] == (
+        f"/scoring/{criteria_set.pk}/"
+    )
+    assert "Hoàn thiện bảng tiêu chí và mở chấm điểm" not in tasks(client, unit_user(term, Role.DEPUTY))
+
+
+def test_open_scoring_asks_each_member_to_submit_until_it_has(client, term):
+    criteria_set = make_criteria_set(term, state="open")
+    member = unit_user(term, Role.MEMBER)
+    found = [text for text in tasks(client, member) if text.startswith("Tự chấm điểm và nộp phiếu trước")]
+    assert len(found) == 1 and tasks(client, member)[found[0]] == f"/scoring/{criteria_set.pk}/sheet/"
+    membership = term.memberships.get(unit=member.unit)
+    cells = {c.pk: Cell(points=Decimal(5)) for c in criteria_set.criteria.filter(kind=CriterionKind.POINTS)}
+    sheet = services.sheet_save(
+        criteria_set=criteria_set, membership=membership, cells=cells, lock_version=None, by=None
+    )
+    services.sheet_submit(sheet=sheet, lock_version=None, by=None)
+    assert not any(text.startswith("Tự chấm") for text in tasks(client, member))
+
+
+def test_after_the_deadline_the_leader_is_asked_to_lock(client, term):
+    criteria_set = make_criteria_set(term, state="open")
+    leader = unit_user(term, Role.LEADER)
+    assert not any("khóa chấm điểm" in text for text in tasks(client, leader))
+    CriteriaSet.objects.filter(pk=criteria_set.pk).update(deadline=timezone.now() - timedelta(minutes=1))
+    leader_tasks = tasks(client, leader)
+    assert leader_tasks["Đã nộp 0/3 phiếu tự chấm: khóa chấm điểm"] == f"/scoring/{criteria_set.pk}/"
+    assert not any(text.startswith("Tự chấm") for text in leader_tasks)
