@@ -1,6 +1,7 @@
 from django.urls import path
 
 from scoring import views
+from scoring.ballot_urls import urlpatterns as ballot_urlpatterns
 
 app_name = "scoring"
 
@@ -24,3 +25,5 @@ urlpatterns = [
     path("scoring/evidence/<int:evidence_pk>/", views.evidence_download, name="evidence"),
     path("scoring/evidence/<int:evidence_pk>/remove/", views.evidence_remove, name="evidence_remove"),
 ]
+
+urlpatterns += ballot_urlpatterns
