@@ -357,6 +357,47 @@ class Explanation(models.Model):
         return f"Giải trình của {self.subject}: {self.criterion}"
 
 
+class FinalSource(models.TextChoices):
+    SELF = "self", "Tự chấm (chưa thẩm định)"
+    LEADER = "leader", "Thẩm định của trưởng khối"
+    CROSS = "cross", "Trung bình chấm chéo"
+    DECISION = "decision", "Quyết định sau giải trình"
+
+
+class FinalScore(models.Model):
+    """The final score of one member on one criterion, derived by `scoring.services.review` from
+    the layers under the term's rule (never typed). Kept as rows so that totals and ranks are
+    plain database sums and windows."""
+
+    criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.PROTECT, related_name="final_scores")
+    subject = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="final_scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="final_scores")
+    kind = models.CharField(max_length=12, choices=CriterionKind.choices, editable=False)
+    # The criterion's group (or itself at the top level), for subtotals by group.
+    group = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    self_points = models.DecimalField("điểm tự chấm", max_digits=8, decimal_places=2, null=True, blank=True)
+    reviewed_points = models.DecimalField(
+        "điểm thẩm định", max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    points = models.DecimalField("điểm cuối cùng", max_digits=8, decimal_places=2)
+    source = models.CharField("nguồn", max_length=10, choices=FinalSource.choices)
+
+    class Meta:
+        verbose_name = "điểm cuối cùng"
+        verbose_name_plural = "điểm cuối cùng"
+        constraints = [
+            models.UniqueConstraint(fields=["subject", "criterion"], name="final_score_once"),
+            models.CheckConstraint(
+                condition=Q(kind=CriterionKind.DEDUCTION, points__lte=0)
+                | (~Q(kind=CriterionKind.DEDUCTION) & Q(points__gte=0)),
+                name="final_score_sign_by_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} – {self.criterion}: {self.points}"
+
+
 # The vote (bình xét, suy tôn) --------------------------------------------------------------------
 
 

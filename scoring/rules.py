@@ -93,6 +93,16 @@ def check_points(criterion: Criterion, points: Decimal) -> str | None:
     return None
 
 
+def check_decision(criterion: Criterion, points: Decimal) -> str | None:
+    """A leader's decided score: as a judged score, except that a computed criterion (count,
+    target) takes any value from 0 to its maximum."""
+    if criterion.kind in (CriterionKind.OCCURRENCE, CriterionKind.TARGET):
+        if points < 0 or points > criterion.max_points:
+            return f"Điểm phải từ 0 đến {fmt(criterion.max_points)}."
+        return None
+    return check_points(criterion, points)
+
+
 def signed_points(criterion: Criterion, amount: Decimal) -> Decimal:
     """The stored value: deductions are negative, everything else as given."""
     return -amount if criterion.kind == CriterionKind.DEDUCTION else amount

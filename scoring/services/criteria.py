@@ -20,6 +20,7 @@ from scoring.models import (
     ScoringState,
 )
 from scoring.services.common import _check_version, _ensure_setup, _ensure_term_open, _locked_set
+from scoring.services.finals import final_scores_refresh
 
 CRITERION_FIELDS = [
     "parent_id",
@@ -116,6 +117,8 @@ def criteria_settings_update(
             old={k: before[k] for k in changed},
             new={k: after[k] for k in changed},
         )
+    if "final_rule" in changed and criteria_set.term is not None:
+        final_scores_refresh(criteria_set=criteria_set)
     return criteria_set
 
 
@@ -308,6 +311,7 @@ def scoring_reopen(
     criteria_set.state = ScoringState.OPEN
     criteria_set.deadline = deadline
     criteria_set.locked_at = None
+    criteria_set.published_at = None  # the ranking may change: members see it again once republished
     criteria_set.lock_version += 1
     criteria_set.save()
     audit_record(

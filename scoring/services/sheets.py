@@ -30,6 +30,7 @@ from scoring.models import (
 )
 from scoring.services.common import _check_version, _locked_set
 from scoring.services.criteria import accepting_self_assessment
+from scoring.services.finals import final_scores_refresh
 
 EVIDENCE_KINDS = ("pdf", "png", "jpeg", "docx", "xlsx")
 
@@ -152,11 +153,18 @@ def sheet_save(
         raise ValidationError("Phiếu tự chấm đã nộp; chỉ còn để xem.")
     else:
         _check_version(sheet.lock_version, lock_version)
+    _apply(sheet, changes, by=by, action="score.self")
+    return sheet
+
+
+def _apply(sheet: Assessment, changes, *, by: User | None, action: str) -> None:
+    """Write the checked changes of one sheet, each with its audit event, and bump its version."""
     now = timezone.now()
+    term = sheet.criteria_set.term
     for criterion, old, values in changes:
         before = _audit_value(old)
         if values is None:
-            audit_record(actor=by, action="score.clear", obj=old, term=criteria_set.term, old=before)
+            audit_record(actor=by, action="score.clear", obj=old, term=term, old=before)
             old.delete()
             continue
         score, _ = Score.objects.update_or_create(
@@ -166,13 +174,10 @@ def sheet_save(
         )
         after = _audit_value(score)
         if after != before:
-            audit_record(
-                actor=by, action="score.self", obj=score, term=criteria_set.term, old=before, new=after
-            )
+            audit_record(actor=by, action=action, obj=score, term=term, old=before, new=after)
     sheet.lock_version += 1
     sheet.updated_at, sheet.updated_by = now, by
     sheet.save(update_fields=["lock_version", "updated_at", "updated_by"])
-    return sheet
 
 
 def sheet_totals(sheet: Assessment) -> dict[str, Decimal]:
@@ -189,21 +194,7 @@ def sheet_totals(sheet: Assessment) -> dict[str, Decimal]:
 def missing_for_submit(sheet: Assessment) -> list[Criterion]:
     """Scored criteria (bonus and deduction are optional) that the sheet has not filled in."""
     filled = sheet.scores.values("criterion_id")
-    return list(
-        sheet.criteria_set.criteria.filter(
-            kind__in=[
-                k.value
-                for k in (
-                    CriterionKind.POINTS,
-                    CriterionKind.PASS_FAIL,
-                    CriterionKind.OCCURRENCE,
-                    CriterionKind.TARGET,
-                )
-            ]
-        )
-        .exclude(pk__in=filled)
-        .in_order()
-    )
+    return list(sheet.criteria_set.criteria.filter(kind__in=SCORED_KINDS).exclude(pk__in=filled).in_order())
 
 
 @transaction.atomic
@@ -231,6 +222,7 @@ def sheet_submit(*, sheet: Assessment, lock_version: int | None, by: User | None
         old={"status": SheetStatus.DRAFT},
         new={"status": SheetStatus.SUBMITTED},
     )
+    final_scores_refresh(criteria_set=criteria_set, subjects=[sheet.subject])
     return sheet
 
 
