@@ -8,11 +8,13 @@ from django import forms
 from django.conf import settings
 
 from agreements.forms import CONTROL_MESSAGE, _no_control_chars, _vietnamese_text_errors
+from blocs.models import Membership
 from scoring import rules
 from scoring.models import CriteriaSet, Criterion, CriterionKind, FinalRule
 
 DATETIME_FORMATS = ["%d/%m/%Y %H:%M", "%d/%m/%Y", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+TIE_FIELDS = 3
 DATETIME_INVALID = "Thời điểm không hợp lệ; nhập theo dạng dd/mm/yyyy hh:mm."
 
 
@@ -134,6 +136,89 @@ class SettingsForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         _vietnamese_text_errors(self)
         self.fields["final_rule"].choices = FinalRule.choices
+        groups = self.instance.criteria.filter(kind=CriterionKind.GROUP).order_by("position")
+        choices = [("", "—"), ("fewer_deductions", "Ít điểm trừ hơn")]
+        choices += [(f"group:{g.pk}", f"Điểm nhóm {g.code or g.text[:40]} cao hơn") for g in groups]
+        current = [self._key(item) for item in self.instance.tie_break or []]
+        for i in range(TIE_FIELDS):
+            self.fields[f"tie_{i}"] = forms.ChoiceField(
+                label=f"Khi bằng điểm, xét thứ {i + 1}", choices=choices, required=False,
+                initial=current[i] if i < len(current) else "",
+            )  # fmt: skip
+
+    @staticmethod
+    def _key(item: dict) -> str:
+        return (
+            "fewer_deductions" if item.get("rule") == "fewer_deductions" else f"group:{item.get('criterion')}"
+        )
+
+    def tie_break(self) -> list[dict]:
+        """The chosen rules in order, without blanks or repeats."""
+        rules, seen = [], set()
+        for i in range(TIE_FIELDS):
+            key = self.cleaned_data.get(f"tie_{i}")
+            if not key or key in seen:
+                continue
+            seen.add(key)
+            rules.append(
+                {"rule": "fewer_deductions"}
+                if key == "fewer_deductions"
+                else {"rule": "group", "criterion": int(key.split(":")[1])}
+            )
+        return rules
+
+
+class CrossForm(forms.Form):
+    reviewer = forms.ModelChoiceField(label="Đơn vị chấm chéo", queryset=None, empty_label="— chọn —")
+    subject = forms.ModelChoiceField(label="Chấm phiếu của đơn vị", queryset=None, empty_label="— chọn —")
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        ids = [m.pk for m in members]
+        for name in ("reviewer", "subject"):
+            field = self.fields[name]
+            field.queryset = Membership.objects.filter(pk__in=ids).with_unit_name().order_by("position")
+            field.label_from_instance = lambda m: m.unit_name
+            field.error_messages["invalid_choice"] = "Chọn một thành viên của khối."
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reviewer") and data.get("reviewer") == data.get("subject"):
+            raise forms.ValidationError("Một đơn vị không chấm chéo phiếu của chính mình.")
+        return data
+
+
+class ExplanationForm(forms.Form):
+    text = forms.CharField(
+        label="Nội dung giải trình", max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _vietnamese_text_errors(self)
+
+    def clean_text(self):
+        return _no_control_chars(self.cleaned_data["text"].strip())
+
+
+class DecisionForm(forms.Form):
+    points = VnDecimalField(
+        label="Điểm quyết định", max_value=Decimal("100000"), help_text="Điểm trừ: ghi số điểm bị trừ."
+    )
+    note = forms.CharField(
+        label="Ý kiến của trưởng khối",
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _vietnamese_text_errors(self)
+        self.fields["points"].error_messages["required"] = "Nhập điểm quyết định."
+
+    def clean_note(self):
+        return _no_control_chars(self.cleaned_data["note"].strip())
 
 
 class OpenForm(forms.Form):

@@ -24,6 +24,18 @@ urlpatterns = [
     path("scoring/sheets/<int:sheet_pk>/", views.sheet_detail, name="sheet"),
     path("scoring/evidence/<int:evidence_pk>/", views.evidence_download, name="evidence"),
     path("scoring/evidence/<int:evidence_pk>/remove/", views.evidence_remove, name="evidence_remove"),
+    # Review, explanations, results
+    path("scoring/reviews/<int:sheet_pk>/", views.review, name="review"),
+    path("scoring/reviews/<int:sheet_pk>/unassign/", views.cross_remove, name="cross_remove"),
+    path("scoring/<int:pk>/members/<int:membership_pk>/review/", views.review_start, name="review_start"),
+    path("scoring/<int:pk>/cross/", views.cross, name="cross"),
+    path("scoring/<int:pk>/explain/<int:criterion_pk>/", views.explain, name="explain"),
+    path("scoring/explanations/<int:explanation_pk>/decide/", views.decide, name="decide"),
+    path("scoring/<int:pk>/grid/", views.grid, name="grid"),
+    path("scoring/<int:pk>/grid.xlsx", views.grid_export, name="grid_export"),
+    path("scoring/<int:pk>/ranking/", views.ranking, name="ranking"),
+    path("scoring/<int:pk>/ranking.xlsx", views.ranking_export, name="ranking_export"),
+    path("scoring/<int:pk>/publish/", views.publish, name="publish"),
 ]
 
 urlpatterns += ballot_urlpatterns

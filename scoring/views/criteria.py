@@ -59,6 +59,9 @@ def _criteria_context(request: HttpRequest, criteria_set: CriteriaSet) -> dict:
         "can_lock": perms.can_lock_scoring(user, criteria_set),
         "can_reopen": perms.can_reopen_scoring(user, criteria_set),
         "past_deadline": services.is_past_deadline(criteria_set),
+        "can_view_results": perms.can_view_results(user, criteria_set),
+        "can_view_ranking": perms.can_view_ranking(user, criteria_set),
+        "can_manage_review": perms.can_manage_review(user, criteria_set),
     }
     if criteria_set.term is not None:
         members = list(criteria_set.term.memberships.with_unit_name().order_by("position", "pk"))
@@ -164,6 +167,7 @@ def settings_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = {k: form.cleaned_data[k] for k in ("name", "final_rule", "explanation_deadline")}
+        data["tie_break"] = form.tie_break()
         try:
             services.criteria_settings_update(
                 criteria_set=criteria_set,

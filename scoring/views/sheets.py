@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from scoring import forms, services
 from scoring import permissions as perms
-from scoring.models import Assessment, Criterion, Evidence, Layer
+from scoring.models import Assessment, CriteriaSet, Criterion, Evidence, Explanation, Layer, SheetStatus
 from scoring.views.common import GET_POST, _errors
 
 # Self-assessment --------------------------------------------------------------------------------
@@ -47,6 +47,35 @@ def _sheet_rows(criteria: list[Criterion], sheet: Assessment | None, posted=None
 
 def _sheet_totals(sheet: Assessment | None) -> dict:
     return services.sheet_totals(sheet) if sheet else {}
+
+
+def _results(criteria_set: CriteriaSet, membership, criteria: list[Criterion]) -> dict:
+    """After submitting: the reviews of the sheet, what they lowered, and the explanations."""
+    lowered = services.lowered(criteria_set, membership)
+    explanations = {e.criterion_id: e for e in Explanation.objects.filter(subject=membership)}
+    can_explain = services.explanation_open(criteria_set)
+    return {
+        "reviews": list(
+            Assessment.objects.filter(
+                criteria_set=criteria_set,
+                subject=membership,
+                layer__in=[Layer.LEADER, Layer.CROSS],
+                status=SheetStatus.SUBMITTED,
+            ).select_related("reviewer__unit")
+        ),  # fmt: skip
+        "lowered": [
+            {
+                "criterion": c,
+                "self": lowered[c.pk][0],
+                "reviewed": lowered[c.pk][1],
+                "explanation": explanations.get(c.pk),
+                "can_explain": can_explain and c.pk not in explanations,
+            }
+            for c in criteria
+            if c.pk in lowered
+        ],
+        "final": services.with_totals(criteria_set).get(pk=membership.pk),
+    }
 
 
 @GET_POST
@@ -95,6 +124,8 @@ def own_sheet(request: HttpRequest, pk: int) -> HttpResponse:
         "totals": _sheet_totals(sheet),
         "evidence_form": forms.EvidenceForm(),
     }
+    if sheet is not None and sheet.is_submitted:
+        context.update(_results(criteria_set, membership, criteria))
     return render(request, "scoring/sheet.html", context, status=400 if errors else 200)
 
 

@@ -13,7 +13,7 @@ from blocs.models import Role
 from scoring import services
 from scoring.models import Criterion, CriterionKind, Score
 from scoring.services import Cell
-from tests.factories import make_criteria_set, make_term, unit_user
+from tests.factories import make_criteria_set, make_term, make_user, unit_user
 
 pytestmark = pytest.mark.django_db
 
@@ -132,7 +132,7 @@ PAGES = {
     "own_sheet": "/scoring/{pk}/sheet/",
     "export": "/scoring/{pk}/export.xlsx",
 }
-PINNED = {"criteria": 14, "own_sheet": 15, "export": 8}
+PINNED = {"criteria": 17, "own_sheet": 15, "export": 8}
 
 
 def test_scoring_pages_keep_their_query_counts_whatever_the_size(client):
@@ -167,3 +167,91 @@ def test_admin_cannot_add_change_or_delete_scores(admin_client, world):
     admin_client.post(f"/admin/scoring/score/{score.pk}/change/", {"points": "10"})
     score.refresh_from_db()
     assert score.points == Decimal(5)
+
+
+def build_reviewed(members: int, criteria: int):
+    """Every member submitted and reviewed by the leader (criterion 1 lowered), one explanation."""
+    term = make_term(year=2024, members=members)
+    criteria_set = make_criteria_set(term, criteria=criteria, state="open")
+    scored = judged(criteria_set)
+    bonus = criteria_set.criteria.get(kind=CriterionKind.BONUS)
+    leader = unit_user(term, Role.LEADER)
+    for i, m in enumerate(term.memberships.order_by("position")):
+        cells = {c.pk: Cell(points=Decimal(8), note="Báo cáo") for c in scored}
+        cells[bonus.pk] = Cell(points=Decimal(i % 3))
+        sheet = services.sheet_save(
+            criteria_set=criteria_set, membership=m, cells=cells, lock_version=None, by=None
+        )
+        services.sheet_submit(sheet=sheet, lock_version=None, by=None)
+        review = services.leader_review_start(criteria_set=criteria_set, subject=m, by=leader)
+        cells[scored[0].pk] = Cell(points=Decimal(6), note="Thiếu minh chứng")
+        services.review_save(sheet=review, cells=cells, lock_version=None, by=leader)
+        services.review_submit(sheet=review, by=leader)
+    member = term.memberships.filter(role=Role.MEMBER).order_by("position").first()
+    services.explanation_file(
+        criteria_set=criteria_set, subject=member, criterion=scored[0], text="Có", by=None
+    )
+    return term, criteria_set
+
+
+REVIEW_PAGES = {
+    "grid": "/scoring/{pk}/grid/",
+    "grid_export": "/scoring/{pk}/grid.xlsx",
+    "ranking": "/scoring/{pk}/ranking/",
+    "ranking_export": "/scoring/{pk}/ranking.xlsx",
+    "review": "/scoring/reviews/{review}/",
+}
+REVIEW_PINNED = {"grid": 16, "grid_export": 13, "ranking": 16, "ranking_export": 10, "review": 14}
+
+
+def test_grid_ranking_and_review_keep_their_query_counts_whatever_the_size(client):
+    counts = {}
+    for label, (members, criteria) in {"small": (8, 20), "large": (20, 60)}.items():
+        term, criteria_set = build_reviewed(members, criteria)
+        review = criteria_set.assessments.filter(layer="leader").order_by("pk").last()
+        client.force_login(unit_user(term, Role.LEADER))
+        client.get("/")
+        counts[label] = {
+            name: count(client, url.format(pk=criteria_set.pk, review=review.pk))
+            for name, url in REVIEW_PAGES.items()
+        }
+        page = client.get(f"/scoring/{criteria_set.pk}/grid/").content.decode()
+        # Every cell is rendered: members × scored criteria with their three layers.
+        assert page.count("<strong>C ") == members * (criteria + 1)  # the bonus too
+        client.logout()
+    assert counts["small"] == counts["large"]
+    assert counts["large"] == REVIEW_PINNED
+
+
+def test_ranking_states_its_rules_flags_ties_and_draws_the_chart(client):
+    term, criteria_set = build_reviewed(4, 3)
+    client.force_login(unit_user(term, Role.LEADER))
+    page = client.get(f"/scoring/{criteria_set.pk}/ranking/").content.decode()
+    # Bonus i % 3 for positions 1..4: 0, 1, 2, 0 → positions 1 and 4 share the last rank.
+    assert "Đồng hạng, cần bỏ phiếu" in page and "cần bỏ phiếu tại hội nghị" in page
+    assert '<svg class="ranking-chart"' in page and page.count("<rect x=") >= 4
+    assert "Chưa công bố cho thành viên" in page
+
+
+def test_members_see_the_ranking_only_once_published(client):
+    term, criteria_set = build_reviewed(4, 3)
+    member = unit_user(term, Role.MEMBER)
+    client.force_login(member)
+    assert client.get(f"/scoring/{criteria_set.pk}/ranking/").status_code == 403
+    services.scoring_lock(criteria_set=criteria_set, by=None)
+    services.ranking_publish(criteria_set=criteria_set, by=None)
+    page = client.get(f"/scoring/{criteria_set.pk}/ranking/").content.decode()
+    assert "Đã công bố" in page and "Công bố xếp hạng" not in page
+
+
+def test_the_member_sees_what_was_lowered_and_explains_it_from_its_sheet(client):
+    term, criteria_set = build_reviewed(4, 3)
+    member = term.memberships.filter(role=Role.MEMBER).order_by("position").last()  # not yet explained
+    client.force_login(make_user(unit=member.unit))
+    page = client.get(f"/scoring/{criteria_set.pk}/sheet/").content.decode()
+    assert "Kết quả thẩm định" in page and "Tiêu chí bị hạ điểm" in page
+    first = judged(criteria_set)[0]
+    response = client.post(f"/scoring/{criteria_set.pk}/explain/{first.pk}/", {"text": "Đã gửi báo cáo kèm"})
+    assert response.status_code == 302
+    again = client.post(f"/scoring/{criteria_set.pk}/explain/{first.pk}/", {"text": "Lần hai"})
+    assert again.status_code == 400 and "mỗi tiêu chí một lần" in again.content.decode()

@@ -25,11 +25,20 @@ MEMBERS = ["member", "deputy", "leader", "previous_leader"]  # units that are me
 POST_ONLY = {**dict.fromkeys(SIGNED_IN, 405), "anonymous": 302}
 NOT_EDITORS = ["member", "previous_leader", "supervisor", "board"]
 NOT_LEADER = ["member", "deputy", "previous_leader", "supervisor", "board"]
+OVERSEERS = ["leader", "deputy", "supervisor", "board"]
 CSV = (
     "STT;Loại;Nội dung;Điểm tối đa;Bước điểm;Điểm mỗi lần / 1%;Chỉ tiêu;Hướng dẫn\r\n"
     "I;Nhóm;Nhiệm vụ;;;;;\r\n"
     "1;Chấm điểm;Tiêu chí;10;0,5;;;\r\n"
 )
+
+
+def submit_all(criteria_set, membership, judged):
+    sheet = services.sheet_save(
+        criteria_set=criteria_set, membership=membership,
+        cells={c.pk: Cell(points=Decimal(8)) for c in judged}, lock_version=None, by=None,
+    )  # fmt: skip
+    return services.sheet_submit(sheet=sheet, lock_version=None, by=None)
 
 
 class ScoringWorld(World):
@@ -41,6 +50,9 @@ class ScoringWorld(World):
         self.criteria_set = make_criteria_set(self.term, state="setup" if state == "setup" else "open")
         self.criterion = (
             self.criteria_set.criteria.filter(kind=CriterionKind.POINTS).order_by("position").last()
+        )
+        self.judged = lambda: list(
+            self.criteria_set.criteria.filter(kind=CriterionKind.POINTS).order_by("position")
         )
         if state == "setup":
             return
@@ -59,8 +71,39 @@ class ScoringWorld(World):
             cells={c.pk: Cell(points=Decimal(8)) for c in judged}, lock_version=None, by=None,
         )  # fmt: skip
         self.submitted = services.sheet_submit(sheet=full, lock_version=None, by=None)
+        if state in ("review", "locked"):
+            self._reviews(judged)
         if state == "locked":
             services.scoring_lock(criteria_set=self.criteria_set, by=None)
+
+    def _reviews(self, judged):
+        """Submitted self-assessments; the leader lowered criterion 1 of M and M2, M2 explained it;
+        the leader's review of P is a draft; D (deputy) is not reviewed yet; D cross-checks M."""
+        cs, leader = self.criteria_set, self.users["leader"]
+        members = {
+            name: self.term.memberships.get(unit=getattr(self, f"{name}_unit"))
+            for name in ("member", "prev", "deputy")
+        }
+        self.members = members | {"member2": self.member2}
+        for name in ("prev", "deputy"):
+            submit_all(cs, self.members[name], judged)
+        submit_all(cs, self.members["member"], judged)
+        for name in ("member", "member2"):
+            sheet = services.leader_review_start(criteria_set=cs, subject=self.members[name], by=leader)
+            cells = {c.pk: Cell(points=Decimal(8)) for c in judged}
+            cells[judged[0].pk] = Cell(points=Decimal(5), note="Thiếu minh chứng")
+            services.review_save(sheet=sheet, cells=cells, lock_version=None, by=leader)
+            services.review_submit(sheet=sheet, by=leader)
+        self.explanation = services.explanation_file(
+            criteria_set=cs, subject=self.member2, criterion=judged[0], text="Có báo cáo số 7", by=None
+        )
+        self.lowered = judged[0]
+        self.draft_review = services.leader_review_start(
+            criteria_set=cs, subject=self.members["prev"], by=leader
+        )
+        self.cross_sheet = services.cross_assign(
+            criteria_set=cs, reviewer=self.members["deputy"], subject=self.members["member"], by=leader
+        )
 
 
 STATE = {
@@ -73,6 +116,17 @@ STATE = {
     "scoring:sheet": "open",
     "scoring:lock": "open",
     "scoring:reopen": "locked",
+    "scoring:review": "review",
+    "scoring:review_start": "review",
+    "scoring:cross": "review",
+    "scoring:cross_remove": "review",
+    "scoring:explain": "review",
+    "scoring:decide": "review",
+    "scoring:grid": "review",
+    "scoring:grid_export": "review",
+    "scoring:ranking": "review",
+    "scoring:ranking_export": "review",
+    "scoring:publish": "locked",
 }
 
 
@@ -83,6 +137,17 @@ def url_for(name: str, w: ScoringWorld) -> str:
         return "/scoring/templates/"
     if name == "scoring:sheet":
         return f"/scoring/sheets/{w.submitted.pk}/"
+    review_urls = {
+        "scoring:review": lambda: f"/scoring/reviews/{w.draft_review.pk}/",
+        "scoring:cross_remove": lambda: f"/scoring/reviews/{w.cross_sheet.pk}/unassign/",
+        "scoring:review_start": lambda: (
+            f"/scoring/{w.criteria_set.pk}/members/{w.members['deputy'].pk}/review/"
+        ),
+        "scoring:explain": lambda: f"/scoring/{w.criteria_set.pk}/explain/{w.lowered.pk}/",
+        "scoring:decide": lambda: f"/scoring/explanations/{w.explanation.pk}/decide/",
+    }
+    if name in review_urls:
+        return review_urls[name]()
     if name in ("scoring:evidence", "scoring:evidence_remove"):
         return f"/scoring/evidence/{w.evidence.pk}/" + ("remove/" if name.endswith("remove") else "")
     if name in ("scoring:criterion_edit", "scoring:criterion_move", "scoring:criterion_remove"):
@@ -98,6 +163,12 @@ def url_for(name: str, w: ScoringWorld) -> str:
         "scoring:export": "export.xlsx",
         "scoring:own_sheet": "sheet/",
         "scoring:evidence_add": "sheet/evidence/",
+        "scoring:cross": "cross/",
+        "scoring:grid": "grid/",
+        "scoring:grid_export": "grid.xlsx",
+        "scoring:ranking": "ranking/",
+        "scoring:ranking_export": "ranking.xlsx",
+        "scoring:publish": "publish/",
     }[name]
     return f"/scoring/{w.criteria_set.pk}/{tail}"
 
@@ -138,6 +209,13 @@ def post_data(name: str, w: ScoringWorld) -> dict:
             "file": SimpleUploadedFile("anh.png", b"\x89PNG\r\n\x1a\n" + b"0" * 64),
         },
         "scoring:evidence_remove": lambda: {},
+        "scoring:review": lambda: {f"c{j.pk}": "8" for j in w.judged()} | {"save": ""},
+        "scoring:review_start": lambda: {},
+        "scoring:cross": lambda: {"reviewer": w.member2.pk, "subject": w.members["deputy"].pk},
+        "scoring:cross_remove": lambda: {},
+        "scoring:explain": lambda: {"text": "Đơn vị đã gửi báo cáo số 12 kèm minh chứng"},
+        "scoring:decide": lambda: {"points": "7,5", "note": "Chấp nhận một phần"},
+        "scoring:publish": lambda: {},
     }
     return data[name]()
 
@@ -177,7 +255,31 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("scoring:evidence_remove", "GET"): POST_ONLY,
     ("scoring:evidence_remove", "POST"): expect(["member"], 302),
     # Another member's submitted sheet: leader, deputy, supervisor and board staff.
-    ("scoring:sheet", "GET"): expect(["leader", "deputy", "supervisor", "board"], 200),
+    ("scoring:sheet", "GET"): expect(OVERSEERS, 200),
+    # A draft review is its reviewer's (the leader's unit) only.
+    ("scoring:review", "GET"): expect(["leader"], 200),
+    ("scoring:review", "POST"): expect(["leader"], 302),
+    ("scoring:review_start", "GET"): POST_ONLY,
+    ("scoring:review_start", "POST"): expect(["leader"], 302, seen_by=NOT_LEADER),
+    ("scoring:cross", "GET"): expect(["leader"], 200, seen_by=NOT_LEADER),
+    ("scoring:cross", "POST"): expect(["leader"], 302, seen_by=NOT_LEADER),
+    ("scoring:cross_remove", "GET"): POST_ONLY,
+    # The leader manages assignments (without seeing the reviewer's draft itself).
+    ("scoring:cross_remove", "POST"): expect(["leader"], 302, seen_by=NOT_LEADER),
+    # Explaining is the member's own: M's criterion 1 was lowered. Units without a lowered
+    # criterion get the form with the service's refusal (nothing changes).
+    ("scoring:explain", "GET"): expect(MEMBERS, 200, seen_by=["supervisor", "board"]),
+    ("scoring:explain", "POST"): expect(["member"], 302, seen_by=["supervisor", "board"])
+    | {"deputy": 400, "leader": 400, "previous_leader": 400},
+    ("scoring:decide", "GET"): expect(["leader"], 200, seen_by=NOT_LEADER),
+    ("scoring:decide", "POST"): expect(["leader"], 302, seen_by=NOT_LEADER),
+    ("scoring:grid", "GET"): expect(OVERSEERS, 200, seen_by=["member", "previous_leader"]),
+    ("scoring:grid_export", "GET"): expect(OVERSEERS, 200, seen_by=["member", "previous_leader"]),
+    # Before publishing, only those who oversee the term see the ranking.
+    ("scoring:ranking", "GET"): expect(OVERSEERS, 200, seen_by=["member", "previous_leader"]),
+    ("scoring:ranking_export", "GET"): expect(OVERSEERS, 200, seen_by=["member", "previous_leader"]),
+    ("scoring:publish", "GET"): POST_ONLY,
+    ("scoring:publish", "POST"): expect(["leader"], 302, seen_by=NOT_LEADER),
 }
 
 MUTATING = {key for key in MATRIX if key[1] == "POST"}
