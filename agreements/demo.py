@@ -116,6 +116,27 @@ def add_agreements(term: Term, by: User) -> None:
         services.agreement_sign(
             agreement=agreement, scan=_scan_of(agreement), signed_on=date(2023, 2, 28), by=leader
         )
+    elif term.bloc.name == NOI_CHINH and term.year == 2024:
+        # Signed at the start of 2024 from last year's commitments; the year-end scoring (scoring
+        # demo) scores against the targets registered here.
+        leader = _leader_user(term, by)
+        agreement = services.agreement_start(term=term, by=leader)
+        data = {
+            "number": "01/GƯ-KTĐNC",
+            "basis": "Kế hoạch số 18/KH-UBND ngày 25/01/2024 của UBND tỉnh\n"
+            "Quyết định số 35/QĐ-UBND ngày 10/01/2024 của UBND tỉnh",
+            "theme": "Kỷ cương, trách nhiệm, hành động, hiệu quả",
+            "place": PLACE,
+            "venue": "Viện Kiểm sát nhân dân tỉnh",
+            "conference_date": date(2024, 2, 27),
+        }
+        services.agreement_update(agreement=agreement, data=data, lock_version=None, by=leader)
+        services.commitments_copy_previous(agreement=agreement, by=leader)
+        _register(agreement, term.memberships.select_related("unit").order_by("position"), by=leader)
+        agreement = services.agreement_finalize(agreement=agreement, by=leader)
+        services.agreement_sign(
+            agreement=agreement, scan=_scan_of(agreement), signed_on=date(2024, 2, 27), by=leader
+        )
     elif term.bloc.name == PARTY and term.year == 2024:
         leader = _leader_user(term, by)
         agreement = services.agreement_start(term=term, by=leader)

@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import DecimalField, Exists, F, OuterRef, Q, Subquery, Sum, Value, Window
-from django.db.models.functions import Coalesce, Rank
+from django.db.models.functions import Coalesce, Rank, Round
 from django.utils import timezone
 
 from blocs.models import Membership, Term, User
@@ -32,15 +32,18 @@ ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=10, decimal_plac
 FEWER_DEDUCTIONS = "fewer_deductions"
 
 
-def _sum(field: str, condition: Q | None = None):
+def _sum(field: str, condition: Q | None = None, *, empty=ZERO):
+    """A member's sum of final-score rows, rounded to 2 decimals in SQL: SQLite adds decimals as
+    floats, and rounding makes equal totals compare equal in the ranking window there too."""
     rows = (
         FinalScore.objects.filter(condition or Q(), subject=OuterRef("pk"))
         .order_by()
         .values("subject")
-        .annotate(total=Sum(field))
+        .annotate(total=Round(Sum(field), 2))
         .values("total")
     )
-    return Coalesce(Subquery(rows, output_field=DecimalField(max_digits=10, decimal_places=2)), ZERO)
+    total = Subquery(rows, output_field=DecimalField(max_digits=10, decimal_places=2))
+    return total if empty is None else Coalesce(total, empty)
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,7 @@ def with_totals(criteria_set: CriteriaSet):
         .annotate(
             submitted=Exists(submitted),
             self_total=_sum("self_points"),
-            reviewed_total=_sum("reviewed_points"),
+            reviewed_total=_sum("reviewed_points", Q(reviewed_points__isnull=False), empty=None),
             base_total=_sum("points", Q(kind__in=SCORED_KINDS)),
             bonus_total=_sum("points", Q(kind=CriterionKind.BONUS)),
             deduction_total=_sum("points", Q(kind=CriterionKind.DEDUCTION)),

@@ -3,11 +3,12 @@
 from io import StringIO
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 
 from blocs import permissions
 from blocs.demo import DEMO_PASSWORD, PERSONAS
-from blocs.models import AuditEvent, Bloc, ChosenBy, Membership, Role, Term, TermStatus, Unit, User
+from blocs.models import AuditEvent, Bloc, ChosenBy, Membership, Role, Term, TermStatus, User
 from blocs.years import default_year
 
 pytestmark = pytest.mark.django_db
@@ -38,8 +39,11 @@ def leadership(bloc_name: str, year: int) -> dict[str, tuple[str, str]]:
 
 
 def counts() -> dict[str, int]:
+    """Rows of every model of the project's apps."""
     return {
-        model.__name__: model.objects.count() for model in (Unit, Bloc, Term, Membership, User, AuditEvent)
+        model._meta.label: model.objects.count()
+        for app in ("blocs", "agreements", "scoring")
+        for model in apps.get_app_config(app).get_models()
     }
 
 

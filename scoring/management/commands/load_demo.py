@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from agreements.demo import load_demo
 from blocs.demo import DEMO_PASSWORD
+from scoring.demo import load_demo
 
 
 class Command(BaseCommand):

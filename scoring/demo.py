@@ -1,0 +1,239 @@
+"""The demo province's scoring, through the services (so the audit trail is real):
+
+- Nội chính 2023: a complete scored year — a 100-point table with every criterion kind, every member's
+  submitted sheet with evidence, the leader's review (the deputy's for the leader's own sheet), one
+  explanation decided, scoring locked and the ranking published;
+- Nội chính 2024: scoring open, copied from 2023, with some sheets submitted and some missing.
+
+The demo replays past years today, so deadlines are set to the year's dates after the services ran.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from agreements.demo import NOI_CHINH, _leader_user, add_agreements
+from blocs.demo import load_demo as load_blocs
+from blocs.models import Term, User
+from scoring import services
+from scoring.models import CriteriaSet
+from scoring.models import CriterionKind as K
+from scoring.services import Cell
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+D = Decimal
+
+# A 100-point table in the shape provinces use (groups I–III = 100; IV bonus, V deductions).
+TABLE = [
+    ("I", "Thực hiện nhiệm vụ chính trị, chuyên môn", None, []),
+    (
+        "1",
+        "Hoàn thành các chỉ tiêu, nhiệm vụ trọng tâm đã đăng ký",
+        K.TARGET,
+        {
+            "max_points": D(20),
+            "unit_points": D("0.2"),
+            "indicator": "Tỷ lệ hoàn thành nhiệm vụ trọng tâm theo kế hoạch",
+            "guidance": "0,2 điểm cho mỗi 1 % kế hoạch đạt được; tối đa 20 điểm.",
+        },
+    ),
+    (
+        "2",
+        "Chất lượng tham mưu, tổ chức thực hiện nhiệm vụ chuyên môn",
+        K.POINTS,
+        {"max_points": D(15), "step": D("0.5")},
+    ),
+    (
+        "3",
+        "Sáng kiến, giải pháp được công nhận",
+        K.TARGET,
+        {"max_points": D(10), "unit_points": D("0.1"), "indicator": "Số sáng kiến, giải pháp được công nhận"},
+    ),
+    ("4", "Cải cách hành chính, chuyển đổi số", K.POINTS, {"max_points": D(5), "step": D("0.5")}),
+    ("II", "Công tác thi đua, khen thưởng", None, []),
+    ("1", "Ban hành kế hoạch, phát động phong trào thi đua năm", K.PASS_FAIL, {"max_points": D(5)}),
+    (
+        "2",
+        "Tin, bài tuyên truyền điển hình tiên tiến đăng trên cổng thông tin",
+        K.OCCURRENCE,
+        {"max_points": D(5), "unit_points": D(1), "guidance": "1 điểm mỗi tin, bài; tối đa 5 điểm."},
+    ),
+    ("3", "Tham gia các hoạt động chung của Khối", K.POINTS, {"max_points": D(10), "step": D("0.5")}),
+    ("4", "Gửi báo cáo đầy đủ, đúng hạn", K.PASS_FAIL, {"max_points": D(10)}),
+    ("III", "Xây dựng Đảng, đoàn thể; kỷ luật, kỷ cương", None, []),
+    (
+        "1",
+        "Tổ chức đảng, đoàn thể hoàn thành tốt nhiệm vụ trở lên",
+        K.POINTS,
+        {"max_points": D(10), "step": D("0.5")},
+    ),
+    (
+        "2",
+        "Chấp hành kỷ luật, kỷ cương hành chính, đạo đức công vụ",
+        K.POINTS,
+        {"max_points": D(10), "step": D("0.5")},
+    ),
+    ("IV", "Điểm thưởng", None, []),
+    ("1", "Được tặng Cờ thi đua của UBND tỉnh năm trước", K.BONUS, {"max_points": D(5), "step": D(1)}),
+    ("2", "Có sáng kiến được công nhận cấp tỉnh", K.BONUS, {"max_points": D(3), "step": D("0.5")}),
+    ("V", "Điểm trừ", None, []),
+    ("1", "Có cán bộ, công chức bị kỷ luật trong năm", K.DEDUCTION, {"max_points": D(10), "step": D(1)}),
+    ("2", "Chậm gửi báo cáo theo yêu cầu của Khối", K.DEDUCTION, {"max_points": D(5), "step": D("0.5")}),
+]
+
+# Per member (by position): achieved values and judged scores, in the table's order of scored rows:
+# target %, quality, initiatives (count), reform, plan (pass), articles (count), activities, reports
+# (pass), party, discipline; then bonus flag, bonus initiative, deduction discipline, deduction late.
+SELF = [
+    (98, "14", 3, "5", True, 6, "9.5", True, "10", "10", "5", "0", "0", "0"),
+    (96, "14.5", 2, "4.5", True, 4, "9", True, "9.5", "10", "0", "1.5", "0", "0"),
+    (100, "15", 3, "5", True, 5, "10", True, "10", "9.5", "5", "3", "0", "0"),
+    (93, "13", 2, "4", True, 3, "8.5", False, "9", "9", "0", "0", "1", "0.5"),
+    (97, "14", 1, "4.5", True, 5, "9", True, "9.5", "10", "0", "0", "0", "0"),
+    (95, "13.5", 2, "5", True, 2, "9.5", True, "10", "9.5", "0", "1", "0", "0"),
+    (99, "14.5", 3, "4.5", True, 4, "9", True, "9", "10", "0", "0", "0", "0"),
+    (94, "13", 1, "4", False, 3, "8", True, "9", "9", "0", "0", "0", "1"),
+]
+# The leader's review lowers a few cells (criterion row index → new value, comment).
+REVIEW = {
+    1: {1: ("13", "Một số báo cáo tham mưu còn chậm so với yêu cầu.")},
+    2: {6: ("9", "Vắng một buổi sinh hoạt chung của Khối.")},
+    3: {0: (90, "Tỷ lệ hoàn thành thực tế theo báo cáo tổng kết là 90 %.")},
+    5: {1: ("12.5", "Chưa có minh chứng cho hai nội dung tham mưu.")},
+}
+EXPLAINED = (
+    2,
+    6,
+    "Đơn vị vắng có lý do (tham gia đoàn công tác của tỉnh), đã báo cáo trước bằng văn bản.",
+    "9.5",
+)
+EVIDENCE = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _create_table(criteria_set: CriteriaSet, by: User) -> None:
+    group = None
+    for code, text, kind, fields in TABLE:
+        if kind is None:
+            group = services.criterion_add(
+                criteria_set=criteria_set, data={"code": code, "text": text, "kind": K.GROUP}, by=by
+            )
+            continue
+        data = {"code": code, "text": text, "kind": kind, "parent": group, **fields}
+        services.criterion_add(criteria_set=criteria_set, data=data, by=by)
+
+
+def _cells(criteria_set: CriteriaSet, values: tuple, overrides: dict | None = None) -> dict:
+    scored = [c for c in criteria_set.criteria.in_order() if not c.is_group]
+    cells = {}
+    for index, (criterion, value) in enumerate(zip(scored, values, strict=True)):
+        note = ""
+        if overrides and index in overrides:
+            value, note = overrides[index]
+        if criterion.kind in (K.OCCURRENCE, K.TARGET):
+            cells[criterion.pk] = Cell(quantity=D(str(value)), note=note or "Theo báo cáo tổng kết năm.")
+        elif criterion.kind == K.PASS_FAIL:
+            cells[criterion.pk] = Cell(points=criterion.max_points if value else D(0), note=note)
+        else:
+            cells[criterion.pk] = Cell(points=D(str(value)), note=note)
+    return cells
+
+
+def _self_assess(criteria_set: CriteriaSet, member, values: tuple, *, submit: bool) -> None:
+    user = User.objects.filter(unit_id=member.unit_id, is_active=True).first()
+    sheet = services.sheet_save(
+        criteria_set=criteria_set,
+        membership=member,
+        cells=_cells(criteria_set, values),
+        lock_version=None,
+        by=user,
+    )
+    first = criteria_set.criteria.scorable().in_order().first()
+    services.evidence_add(
+        criteria_set=criteria_set, membership=member, criterion=first,
+        upload=SimpleUploadedFile("bao-cao-tong-ket.pdf", EVIDENCE, content_type="application/pdf"), by=user,
+    )  # fmt: skip
+    if submit:
+        services.sheet_submit(sheet=sheet, lock_version=None, by=user)
+
+
+def _review(criteria_set: CriteriaSet, member, values: tuple, lowered: dict, by: User) -> None:
+    sheet = services.leader_review_start(criteria_set=criteria_set, subject=member, by=by)
+    reviewer = User.objects.filter(unit_id=sheet.reviewer.unit_id, is_active=True).first() or by
+    services.review_save(
+        sheet=sheet, cells=_cells(criteria_set, values, lowered), lock_version=None, by=reviewer
+    )
+    services.review_submit(sheet=sheet, by=reviewer)
+
+
+def _year_end(year: int) -> datetime:
+    return datetime(year, 12, 20, 17, 0, tzinfo=TZ)
+
+
+def add_scoring(term: Term, by: User) -> None:
+    if (
+        term.bloc.name != NOI_CHINH
+        or term.year not in (2023, 2024)
+        or CriteriaSet.objects.filter(term=term).exists()
+    ):
+        return
+    leader = _leader_user(term, by)
+    members = list(term.memberships.select_related("unit").order_by("position"))
+    if term.year == 2023:
+        criteria_set = services.criteria_set_create(term=term, by=leader)
+        _create_table(criteria_set, leader)
+        main_group = criteria_set.criteria.get(code="I", kind=K.GROUP)
+        rules = [{"rule": "group", "criterion": main_group.pk}, {"rule": "fewer_deductions"}]
+        services.criteria_settings_update(
+            criteria_set=criteria_set, data={"tie_break": rules}, lock_version=None, by=leader
+        )
+        services.scoring_open(
+            criteria_set=criteria_set, deadline=timezone.now() + timedelta(days=1), by=leader
+        )
+        for member, values in zip(members, SELF, strict=False):
+            _self_assess(criteria_set, member, values, submit=True)
+        for index, (member, values) in enumerate(zip(members, SELF, strict=False)):
+            _review(criteria_set, member, values, REVIEW.get(index, {}), by=leader)
+        position, row, text, decided = EXPLAINED
+        member = members[position]
+        criterion = [c for c in criteria_set.criteria.in_order() if not c.is_group][row]
+        user = User.objects.filter(unit_id=member.unit_id, is_active=True).first()
+        explanation = services.explanation_file(
+            criteria_set=criteria_set, subject=member, criterion=criterion, text=text, by=user
+        )
+        services.explanation_decide(
+            explanation=explanation, points=D(decided), note="Chấp nhận giải trình.", by=leader
+        )
+        services.scoring_lock(criteria_set=criteria_set, by=leader)
+        services.ranking_publish(criteria_set=criteria_set, by=leader)
+        CriteriaSet.objects.filter(pk=criteria_set.pk).update(
+            deadline=_year_end(2023),
+            locked_at=_year_end(2023) + timedelta(days=5),
+            published_at=_year_end(2023) + timedelta(days=6),
+        )
+    else:
+        source = CriteriaSet.objects.get(term__bloc=term.bloc, term__year=2023)
+        criteria_set = services.criteria_set_create(term=term, source=source, by=leader)
+        services.scoring_open(
+            criteria_set=criteria_set, deadline=timezone.now() + timedelta(days=30), by=leader
+        )
+        # Five of eight have submitted; one is still drafting; two have not started (the member
+        # persona's unit, Sở Tư pháp, among them).
+        for member, values in zip(members[:5], SELF[:5], strict=True):
+            if member.unit.name == "Sở Tư pháp":
+                continue
+            _self_assess(criteria_set, member, values, submit=True)
+        _self_assess(criteria_set, members[5], SELF[5], submit=False)
+
+
+def add_all(term: Term, by: User) -> None:
+    add_agreements(term, by)
+    add_scoring(term, by)
+
+
+def load_demo():
+    return load_blocs(on_open_term=add_all)

@@ -1,0 +1,58 @@
+"""The demo's scoring: Nội chính 2023 scored end to end, Nội chính 2024 open with sheets missing."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from agreements.demo import NOI_CHINH
+from blocs.models import AuditEvent
+from scoring import services
+from scoring.models import Assessment, CriteriaSet, CriterionKind, Evidence, Explanation, Layer
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_scores_2023_end_to_end_and_leaves_2024_open_with_sheets_missing():
+    call_command("load_demo", stdout=StringIO())  # one load (8 s) for the three parts below
+    check_2023_is_a_complete_scored_year()
+    check_2024_scoring_is_open_with_sheets_missing()
+    check_scoring_is_in_the_audit_trail()
+
+
+def check_2023_is_a_complete_scored_year():
+    criteria_set = CriteriaSet.objects.get(term__bloc__name=NOI_CHINH, term__year=2023)
+    assert criteria_set.state == "locked" and criteria_set.published_at is not None
+    assert set(criteria_set.criteria.values_list("kind", flat=True)) == set(CriterionKind.values)
+    assert CriteriaSet.objects.with_nominal_max().get(pk=criteria_set.pk).nominal_max == 100
+    members = criteria_set.term.memberships.count()
+    sheets = Assessment.objects.filter(criteria_set=criteria_set)
+    assert sheets.filter(layer=Layer.SELF, status="submitted").count() == members
+    assert sheets.filter(layer=Layer.LEADER, status="submitted").count() == members
+    assert Evidence.objects.filter(assessment__criteria_set=criteria_set).count() == members
+    explanation = Explanation.objects.get(criteria_set=criteria_set)
+    assert explanation.decided_points is not None
+    ranked = services.ranking(criteria_set)
+    assert [m.rank for m in ranked] == list(range(1, members + 1))
+    assert any(m.reviewed_total < m.self_total for m in ranked)  # the review lowered some
+
+
+def check_2024_scoring_is_open_with_sheets_missing():
+    criteria_set = CriteriaSet.objects.get(term__bloc__name=NOI_CHINH, term__year=2024)
+    assert criteria_set.state == "open" and services.accepting_self_assessment(criteria_set)
+    submitted = Assessment.objects.filter(criteria_set=criteria_set, layer=Layer.SELF, status="submitted")
+    assert 0 < submitted.count() < criteria_set.term.memberships.count()
+    # The member persona's unit has not started: it has something to do.
+    assert not Assessment.objects.filter(criteria_set=criteria_set, subject__unit__name="Sở Tư pháp").exists()
+
+
+def check_scoring_is_in_the_audit_trail():
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {
+        "scoring.open",
+        "score.self",
+        "sheet.submit",
+        "score.leader",
+        "explanation.decide",
+        "scoring.lock",
+    } <= actions
