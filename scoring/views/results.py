@@ -84,7 +84,7 @@ def _chart(criteria_set: CriteriaSet, ranked: list) -> dict:
     totals = services.group_totals(criteria_set)
     rows = [m for m in ranked if m.rank is not None]
     top = max([sum(max(totals.get((m.pk, g.pk), 0), 0) for g in groups) for m in rows] or [1]) or 1
-    label_width, bar_width, height = 300, 460, 26
+    label_width, bar_width, height = 230, 530, 26
     bars = []
     for i, m in enumerate(rows):
         x, segments = label_width, []

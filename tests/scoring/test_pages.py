@@ -3,6 +3,7 @@ saved), hostile text, and query counts that do not grow with the bloc or the cri
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -230,6 +231,9 @@ def test_ranking_states_its_rules_flags_ties_and_draws_the_chart(client):
     # Bonus i % 3 for positions 1..4: 0, 1, 2, 0 → positions 1 and 4 share the last rank.
     assert "Đồng hạng, cần bỏ phiếu" in page and "cần bỏ phiếu tại hội nghị" in page
     assert '<svg class="ranking-chart"' in page and page.count("<rect x=") >= 4
+    # SVG coordinates are plain numbers, never localized with a decimal comma.
+    coordinates = re.findall(r'<rect x="([^"]+)" y="([^"]+)" width="([^"]+)"', page)
+    assert coordinates and all(re.fullmatch(r"\d+(\.\d+)?", v) for c in coordinates for v in c)
     assert "Chưa công bố cho thành viên" in page
 
 

@@ -1,0 +1,97 @@
+"""Scoring in a real browser: two members self-assess (one types "8,5"), the leader reviews and
+lowers a score, the member explains, the leader decides, locks and publishes the ranking."""
+
+import re
+
+import pytest
+
+from blocs.models import Role
+from scoring.models import CriterionKind
+from tests.e2e import conftest
+from tests.e2e.conftest import screenshot
+from tests.factories import PASSWORD, make_criteria_set, make_term, make_user
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def log_in(page, base: str, user) -> None:
+    conftest.log_in(page, base, user.username, PASSWORD)
+
+
+def self_assess(browser, base, user, criteria_set, values):
+    context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    log_in(page, base, user)
+    page.goto(f"{base}/scoring/{criteria_set.pk}/sheet/")
+    for label, value in values.items():
+        page.get_by_label(label, exact=True).fill(value)
+    page.get_by_label("Ghi chú: Tiêu chí 1").fill("Báo cáo tổng kết số 25/BC")
+    page.get_by_role("button", name="Lưu và nộp phiếu").click()
+    assert "Đã nộp phiếu tự chấm." in page.content()
+    return context, page
+
+
+def test_self_assess_review_explain_decide_lock_publish(browser, live_server):
+    base = live_server.url
+    term = make_term(year=2024, members=4)
+    criteria_set = make_criteria_set(term, criteria=2, state="open")
+    units = {
+        role: term.memberships.filter(role=role).order_by("position").first().unit for role in Role.values
+    }
+    leader, deputy, member = (make_user(unit=units[r]) for r in (Role.LEADER, Role.DEPUTY, Role.MEMBER))
+
+    context, page = self_assess(browser, base, member, criteria_set, {"Tiêu chí 1": "8,5", "Tiêu chí 2": "9"})
+    screenshot(page, "scoring-sheet")
+    context.close()
+    other, _ = self_assess(browser, base, deputy, criteria_set, {"Tiêu chí 1": "10", "Tiêu chí 2": "9,5"})
+    other.close()
+
+    lead = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
+    page = lead.new_page()
+    page.set_default_timeout(15_000)
+    log_in(page, base, leader)
+    page.goto(f"{base}/scoring/{criteria_set.pk}/grid/")
+    page.get_by_role("button", name=f"Thẩm định {member.unit.name}").click()
+    assert page.get_by_label("Tiêu chí 1", exact=True).input_value() == "8,5"  # prefilled with the self score
+    page.get_by_label("Tiêu chí 1", exact=True).fill("7")
+    page.get_by_role("button", name="Lưu và nộp phiếu thẩm định").click()
+    assert "Điểm thẩm định khác điểm tự chấm: ghi nhận xét, lý do." in page.content()
+    page.get_by_label("Nhận xét: Tiêu chí 1").fill("Thiếu minh chứng cho một nội dung.")
+    page.get_by_role("button", name="Lưu và nộp phiếu thẩm định").click()
+    assert "Đã nộp phiếu thẩm định." in page.content()
+    screenshot(page, "scoring-review")
+
+    mine = browser.new_context(locale="vi-VN")
+    member_page = mine.new_page()
+    member_page.set_default_timeout(15_000)
+    log_in(member_page, base, member)
+    member_page.goto(f"{base}/scoring/{criteria_set.pk}/sheet/")
+    member_page.get_by_role("link", name=re.compile("Giải trình")).click()
+    member_page.get_by_label("Nội dung giải trình").fill(
+        "Minh chứng đã gửi kèm công văn số 12/CV ngày 10/12."
+    )
+    member_page.get_by_role("button", name="Gửi giải trình").click()
+    assert "Đã gửi giải trình." in member_page.content()
+    mine.close()
+
+    page.goto(f"{base}/scoring/{criteria_set.pk}/grid/")
+    page.get_by_role("link", name="Quyết định điểm").click()
+    page.get_by_label("Điểm quyết định").fill("8")
+    page.get_by_role("button", name="Quyết định").click()
+    assert "Đã quyết định điểm sau giải trình." in page.content()
+    screenshot(page, "scoring-grid")
+    page.goto(f"{base}/scoring/{criteria_set.pk}/")
+    page.get_by_role("button", name="Khóa chấm điểm").click()
+    assert "Đã khóa chấm điểm." in page.content()
+    page.get_by_role("link", name="Xếp hạng").click()
+    page.get_by_role("button", name="Công bố xếp hạng").click()
+    text = page.inner_text("main")
+    assert "Đã công bố" in text
+    # The deputy (10 + 9,5) ranks first; the member (8 after the decision + 9 = 17) second.
+    rows = page.locator("tbody tr")
+    assert deputy.unit.name in rows.nth(0).inner_text() and "19,5" in rows.nth(0).inner_text()
+    assert member.unit.name in rows.nth(1).inner_text() and "17" in rows.nth(1).inner_text()
+    screenshot(page, "scoring-ranking")
+    lead.close()
+    assert criteria_set.criteria.filter(kind=CriterionKind.POINTS).count() == 2
