@@ -24,21 +24,51 @@ def scoring_tasks(terms: Sequence[Term], user, *, board: bool) -> list[Task]:
         status=SheetStatus.SUBMITTED,
         subject__unit_id=user.unit_id,
     )
+    own_reviewed = Assessment.objects.filter(
+        criteria_set=OuterRef("pk"),
+        layer__in=[Layer.LEADER, Layer.CROSS],
+        status=SheetStatus.SUBMITTED,
+        subject__unit_id=user.unit_id,
+    )
     sets = {
         s.term_id: s
         for s in CriteriaSet.objects.filter(term__in=open_terms)
-        .only("pk", "term_id", "state", "deadline")
+        .only("pk", "term_id", "state", "deadline", "explanation_deadline")
         .annotate(
             submitted=Count(
                 "assessments",
                 filter=Q(assessments__layer=Layer.SELF, assessments__status=SheetStatus.SUBMITTED),
+                distinct=True,
+            ),
+            undecided=Count(
+                "explanations", filter=Q(explanations__decided_points__isnull=True), distinct=True
             ),
             own_submitted=Exists(own_submitted),
+            own_reviewed=Exists(own_reviewed),
         )
     }
+    # Review sheets this unit still has to write (the leader's layer or an assigned cross-check).
+    pending_reviews = list(
+        Assessment.objects.filter(
+            criteria_set__term__in=open_terms,
+            criteria_set__state=ScoringState.OPEN,
+            reviewer__unit_id=user.unit_id,
+            status=SheetStatus.DRAFT,
+        ).select_related("subject__unit", "criteria_set")
+    )
     tasks = []
     for term in open_terms:
         tasks.extend(_for_term(term, sets.get(term.pk)))
+        for sheet in pending_reviews:
+            if sheet.criteria_set.term_id == term.pk:
+                verb = "Thẩm định" if sheet.layer == Layer.LEADER else "Chấm chéo"
+                tasks.append(
+                    Task(
+                        term,
+                        f"{verb} phiếu của {sheet.subject.unit.name}",
+                        reverse("scoring:review", args=[sheet.pk]),
+                    )
+                )
     return tasks
 
 
@@ -67,6 +97,24 @@ def _for_term(term: Term, criteria_set: CriteriaSet | None) -> list[Task]:
                 term,
                 f"Tự chấm điểm và nộp phiếu trước {deadline}",
                 reverse("scoring:own_sheet", args=[criteria_set.pk]),
+            )
+        )
+    if criteria_set.own_reviewed and (
+        criteria_set.explanation_deadline is None or timezone.now() <= criteria_set.explanation_deadline
+    ):
+        tasks.append(
+            Task(
+                term,
+                "Xem kết quả thẩm định; giải trình nếu bị hạ điểm",
+                reverse("scoring:own_sheet", args=[criteria_set.pk]),
+            )
+        )
+    if term.user_role == Role.LEADER and criteria_set.undecided:
+        tasks.append(
+            Task(
+                term,
+                f"{criteria_set.undecided} giải trình chờ trưởng khối quyết định",
+                reverse("scoring:grid", args=[criteria_set.pk]),
             )
         )
     if term.user_role == Role.LEADER and (not before_deadline or criteria_set.submitted >= len(term.members)):

@@ -62,3 +62,37 @@ def test_after_the_deadline_the_leader_is_asked_to_lock(client, term):
     leader_tasks = tasks(client, leader)
     assert leader_tasks["Đã nộp 0/3 phiếu tự chấm: khóa chấm điểm"] == f"/scoring/{criteria_set.pk}/"
     assert not any(text.startswith("Tự chấm") for text in leader_tasks)
+
+
+def test_reviewers_explainers_and_the_leader_get_their_review_tasks(client, term):
+    criteria_set = make_criteria_set(term, state="open")
+    member = term.memberships.get(role=Role.MEMBER)
+    deputy = term.memberships.get(role=Role.DEPUTY)
+    judged = list(criteria_set.criteria.filter(kind=CriterionKind.POINTS).order_by("position"))
+    cells = {c.pk: Cell(points=Decimal(8)) for c in judged}
+    sheet = services.sheet_save(
+        criteria_set=criteria_set, membership=member, cells=cells, lock_version=None, by=None
+    )
+    services.sheet_submit(sheet=sheet, lock_version=None, by=None)
+    cross = services.cross_assign(criteria_set=criteria_set, reviewer=deputy, subject=member, by=None)
+    review = services.leader_review_start(criteria_set=criteria_set, subject=member, by=None)
+    leader_user, deputy_user = unit_user(term, Role.LEADER), unit_user(term, Role.DEPUTY)
+    name = member.unit.name
+    assert tasks(client, leader_user)[f"Thẩm định phiếu của {name}"] == f"/scoring/reviews/{review.pk}/"
+    assert tasks(client, deputy_user)[f"Chấm chéo phiếu của {name}"] == f"/scoring/reviews/{cross.pk}/"
+
+    cells[judged[0].pk] = Cell(points=Decimal(6), note="Thiếu minh chứng")
+    services.review_save(sheet=review, cells=cells, lock_version=None, by=None)
+    services.review_submit(sheet=review, by=None)
+    assert f"Thẩm định phiếu của {name}" not in tasks(client, leader_user)
+    member_user = unit_user(term, Role.MEMBER)
+    assert tasks(client, member_user)["Xem kết quả thẩm định; giải trình nếu bị hạ điểm"] == (
+        f"/scoring/{criteria_set.pk}/sheet/"
+    )
+    services.explanation_file(
+        criteria_set=criteria_set, subject=member, criterion=judged[0], text="Có", by=None
+    )
+    assert (
+        tasks(client, leader_user)["1 giải trình chờ trưởng khối quyết định"]
+        == f"/scoring/{criteria_set.pk}/grid/"
+    )
