@@ -40,6 +40,7 @@ def scoring_tasks(terms: Sequence[Term], user, *, board: bool) -> list[Task]:
                 filter=Q(assessments__layer=Layer.SELF, assessments__status=SheetStatus.SUBMITTED),
                 distinct=True,
             ),
+            leader_reviews=Count("assessments", filter=Q(assessments__layer=Layer.LEADER), distinct=True),
             undecided=Count(
                 "explanations", filter=Q(explanations__decided_points__isnull=True), distinct=True
             ),
@@ -107,6 +108,15 @@ def _for_term(term: Term, criteria_set: CriteriaSet | None) -> list[Task]:
                 term,
                 "Xem kết quả thẩm định; giải trình nếu bị hạ điểm",
                 reverse("scoring:own_sheet", args=[criteria_set.pk]),
+            )
+        )
+    awaiting = criteria_set.submitted - criteria_set.leader_reviews
+    if term.user_role == Role.LEADER and awaiting > 0:
+        tasks.append(
+            Task(
+                term,
+                f"{awaiting} phiếu tự chấm chờ thẩm định",
+                reverse("scoring:grid", args=[criteria_set.pk]),
             )
         )
     if term.user_role == Role.LEADER and criteria_set.undecided:

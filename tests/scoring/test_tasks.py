@@ -74,9 +74,12 @@ def test_reviewers_explainers_and_the_leader_get_their_review_tasks(client, term
         criteria_set=criteria_set, membership=member, cells=cells, lock_version=None, by=None
     )
     services.sheet_submit(sheet=sheet, lock_version=None, by=None)
+    leader_user = unit_user(term, Role.LEADER)
+    assert tasks(client, leader_user)["1 phiếu tự chấm chờ thẩm định"] == f"/scoring/{criteria_set.pk}/grid/"
     cross = services.cross_assign(criteria_set=criteria_set, reviewer=deputy, subject=member, by=None)
     review = services.leader_review_start(criteria_set=criteria_set, subject=member, by=None)
-    leader_user, deputy_user = unit_user(term, Role.LEADER), unit_user(term, Role.DEPUTY)
+    deputy_user = unit_user(term, Role.DEPUTY)
+    assert "1 phiếu tự chấm chờ thẩm định" not in tasks(client, leader_user)  # its review is started
     name = member.unit.name
     assert tasks(client, leader_user)[f"Thẩm định phiếu của {name}"] == f"/scoring/reviews/{review.pk}/"
     assert tasks(client, deputy_user)[f"Chấm chéo phiếu của {name}"] == f"/scoring/reviews/{cross.pk}/"
