@@ -8,7 +8,7 @@ its choices. No count leaves the server before the ballot closes (the pages neve
 
 from __future__ import annotations
 
-import random
+import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -39,7 +39,15 @@ except ImportError:  # ranking is written alongside; until it lands, candidates 
 
 STALE = "Người khác vừa sửa cuộc bỏ phiếu này. Hãy tải lại trang để xem bản mới nhất rồi nhập lại."
 ALREADY_VOTED = "Đơn vị đã bỏ phiếu."
-SETTING_FIELDS = ["title", "award", "mode", "quota", "threshold_percent", "threshold_strict", "threshold_base"]
+SETTING_FIELDS = [
+    "title",
+    "award",
+    "mode",
+    "quota",
+    "threshold_percent",
+    "threshold_strict",
+    "threshold_base",
+]
 COUNT_FIELDS = ["issued", "returned", "valid", "invalid"]
 MAX_QUOTA = 100
 MAX_COUNT = 100_000
@@ -47,6 +55,7 @@ AWARD_LABELS = dict(AwardKind.choices)
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
 RUNOFF_PREFIX = "Bầu lại: "
+_RANDOM = secrets.SystemRandom()
 
 
 # Defaults ---------------------------------------------------------------------------------------
@@ -66,11 +75,6 @@ def default_candidates(term: Term) -> list[Membership]:
 
 
 # Reads ------------------------------------------------------------------------------------------
-
-
-def unit_names(term: Term) -> dict[int, str]:
-    """Every member's unit name as it was in the term's year, by membership id (one query)."""
-    return dict(term.memberships.with_unit_name().values_list("pk", "unit_name"))
 
 
 def has_counts(ballot: Ballot) -> bool:
@@ -178,9 +182,9 @@ def counts_errors(
             total = sum(votes.values())
             if total > valid * quota:
                 errors[NON_FIELD_ERRORS] = (
-                    f"Tổng số phiếu bầu cho các đơn vị ({total}) không được vượt số phiếu hợp lệ nhân số đơn vị "
-                    f"được chọn ({valid} × {quota} = {valid * quota}). Phiếu chọn quá {quota} đơn vị là "
-                    "phiếu không hợp lệ."
+                    f"Tổng số phiếu bầu cho các đơn vị ({total}) không được vượt số phiếu hợp lệ nhân "
+                    f"số đơn vị được chọn ({valid} × {quota} = {valid * quota}). Phiếu chọn quá {quota} "
+                    "đơn vị là phiếu không hợp lệ."
                 )
     return errors
 
@@ -307,14 +311,16 @@ def ballot_update(
     *,
     ballot: Ballot,
     settings: Mapping,
-    candidates: Mapping[int, tuple[bool, str]],
-    present: Mapping[int, str],
+    candidates: Mapping[int, tuple[bool, str]] | None = None,
+    present: Mapping[int, str] | None = None,
     lock_version: int | None,
     by: User | None,
 ) -> Ballot:
     """Edit a draft: its settings, each candidate's eligibility (`{candidate id: (eligible, reason)}`;
     an ineligible one needs a reason) and who is present (`{membership id: representative}`; a member
-    left out is absent). Every error is collected first; one error saves nothing."""
+    left out is absent; None leaves the presence as it is). Every error is collected first; one error
+    saves nothing."""
+    candidates = candidates or {}
     ballot = _locked(ballot)
     _ensure_draft(ballot)
     _check_version(ballot.lock_version, lock_version)
@@ -334,7 +340,7 @@ def ballot_update(
         elif len(reason) > 500:
             errors[f"r{cid}"] = "Lý do tối đa 500 ký tự."
     member_ids = set(ballot.term.memberships.values_list("pk", flat=True))
-    for mid, representative in present.items():
+    for mid, representative in (present or {}).items():
         if mid not in member_ids:
             raise ValidationError("Danh sách thành viên đã thay đổi; hãy tải lại trang.")
         if len((representative or "").strip()) > 200:
@@ -357,7 +363,12 @@ def ballot_update(
         reason = "" if eligible else reason.strip()
         if (candidate.eligible, candidate.ineligible_reason) != (eligible, reason):
             changed_candidates.append(
-                {"candidate": cid, "membership": candidate.membership_id, "eligible": eligible, "reason": reason}
+                {
+                    "candidate": cid,
+                    "membership": candidate.membership_id,
+                    "eligible": eligible,
+                    "reason": reason,
+                }
             )
             candidate.eligible, candidate.ineligible_reason = eligible, reason
             candidate.save(update_fields=["eligible", "ineligible_reason"])
@@ -365,7 +376,11 @@ def ballot_update(
         new["candidates"] = changed_candidates
 
     was_present = {p.membership_id: p for p in ballot.present.all()}
-    wanted = {mid: (rep or "").strip() for mid, rep in present.items()}
+    wanted = (
+        {mid: (rep or "").strip() for mid, rep in (present or {}).items()}
+        if present is not None
+        else {mid: p.representative for mid, p in was_present.items()}
+    )
     gone = sorted(set(was_present) - set(wanted))
     if gone:
         BallotPresence.objects.filter(ballot=ballot, membership_id__in=gone).delete()
@@ -443,7 +458,9 @@ def ballot_cast(
         membership.term_id != ballot.term_id
         or not BallotPresence.objects.filter(ballot=ballot, membership=membership).exists()
     ):
-        raise ValidationError("Đơn vị không có tên trong danh sách thành viên có mặt nên không bỏ phiếu được.")
+        raise ValidationError(
+            "Đơn vị không có tên trong danh sách thành viên có mặt nên không bỏ phiếu được."
+        )
     if BallotParticipation.objects.filter(ballot=ballot, membership=membership).exists():
         raise ValidationError(ALREADY_VOTED, code="voted")
     chosen = set(candidate_ids)
@@ -452,16 +469,15 @@ def ballot_cast(
         raise ValidationError("Phiếu có đơn vị không thuộc danh sách bầu; hãy tải lại trang.")
     if len(chosen) > ballot.quota:
         raise ValidationError(
-            f"Chỉ được chọn tối đa {ballot.quota} đơn vị; bạn đã chọn {len(chosen)}. Phiếu chưa được ghi nhận."
+            f"Chỉ được chọn tối đa {ballot.quota} đơn vị; bạn đã chọn {len(chosen)}. "
+            "Phiếu chưa được ghi nhận."
         )
     try:
         with transaction.atomic():
             participation = BallotParticipation.objects.create(ballot=ballot, membership=membership)
     except IntegrityError as exc:  # another request of the same unit won the race
         raise ValidationError(ALREADY_VOTED, code="voted") from exc
-    marks = [BallotChoice(ballot=ballot, candidate_id=cid) for cid in chosen]
-    random.shuffle(marks)  # noqa: S311 - the order of rows carries no meaning; not a secret
-    BallotChoice.objects.bulk_create(marks)
+    BallotChoice.objects.bulk_create(BallotChoice(ballot=ballot, candidate_id=cid) for cid in sorted(chosen))
     audit_record(
         actor=by,
         action="ballot.cast",
@@ -521,7 +537,9 @@ def ballot_counts_save(
             candidate.save(update_fields=["votes"])
     ballot.lock_version += 1
     ballot.save()
-    new = {f: getattr(ballot, f) for f in COUNT_FIELDS} | {"votes": {str(cid): votes[cid] for cid in candidates}}
+    new = {f: getattr(ballot, f) for f in COUNT_FIELDS} | {
+        "votes": {str(cid): votes[cid] for cid in candidates}
+    }
     audit_record(actor=by, action="ballot.counts", obj=ballot, term=ballot.term, old=old, new=new)
     return ballot
 
@@ -549,6 +567,7 @@ def ballot_close(*, ballot: Ballot, by: User | None) -> Ballot:
         for candidate in candidates:
             candidate.votes = candidate.marks
             candidate.save(update_fields=["votes"])
+        _shake_the_box(ballot)
     elif ballot.issued is None or any(c.votes is None for c in candidates):
         raise ValidationError("Chưa nhập kết quả kiểm phiếu.")
     denominator = {
@@ -595,6 +614,16 @@ def ballot_close(*, ballot: Ballot, by: User | None) -> Ballot:
         },
     )
     return ballot
+
+
+def _shake_the_box(ballot: Ballot) -> None:
+    """Write the marks again, in random order and with new keys. While the vote is open, the database's
+    own bookkeeping (SQLite's rowid, PostgreSQL's xmin and physical order) still follows the order of
+    the casts, as the participation register does; after closing, nothing of it is left to line up."""
+    marks = list(ballot.choices.values_list("candidate_id", flat=True))
+    _RANDOM.shuffle(marks)
+    ballot.choices.all().delete()
+    BallotChoice.objects.bulk_create(BallotChoice(ballot=ballot, candidate_id=cid) for cid in marks)
 
 
 @transaction.atomic

@@ -299,9 +299,10 @@ def _names(resolver: URLResolver, namespace: str = "") -> set[str]:
 
 def test_every_url_has_a_row():
     from tests.agreements.test_permission_matrix import MATRIX as AGREEMENTS
+    from tests.scoring.test_ballot_matrix import MATRIX as BALLOTS
     from tests.scoring.test_permission_matrix import MATRIX as SCORING
 
-    covered = {name for name, _ in MATRIX} | {name for name, _ in AGREEMENTS} | {name for name, _ in SCORING}
+    covered = {name for matrix in (MATRIX, AGREEMENTS, SCORING, BALLOTS) for name, _ in matrix}
     missing = _names(get_resolver()) - covered
     assert not missing, f"URLs without a row in the permission matrix: {sorted(missing)}"
 
