@@ -2,7 +2,8 @@
 
 - Nội chính 2023: a complete scored year — a 100-point table with every criterion kind, every member's
   submitted sheet with evidence, the leader's review (the deputy's for the leader's own sheet), one
-  explanation decided, scoring locked and the ranking published;
+  explanation decided, scoring locked, the ranking published, and the closed votes (the leading unit
+  online, the Bằng khen proposals from paper ballots);
 - Nội chính 2024: scoring open, copied from 2023, with some sheets submitted and some missing.
 
 The demo replays past years today, so deadlines are set to the year's dates after the services ran.
@@ -18,12 +19,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from agreements.demo import NOI_CHINH, _leader_user, add_agreements
+from agreements.models import AwardKind
 from blocs.demo import load_demo as load_blocs
 from blocs.models import Term, User
 from scoring import services
-from scoring.models import CriteriaSet
+from scoring.models import BallotKind, BallotMode, CriteriaSet
 from scoring.models import CriterionKind as K
 from scoring.services import Cell
+from scoring.services import ballots as ballot_services
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 D = Decimal
@@ -170,6 +173,47 @@ def _review(criteria_set: CriteriaSet, member, values: tuple, lowered: dict, by:
     services.review_submit(sheet=sheet, by=reviewer)
 
 
+def _votes(term: Term, members: list, leader: User) -> None:
+    """The year-end conference's votes, closed: the leading unit online (seven of eight vote, six for
+    the first-ranked), and the Bằng khen proposals from paper ballots (quota 3, counts entered)."""
+    leading = ballot_services.ballot_create(term=term, kind=BallotKind.LEADING, by=leader)
+    ballot_services.ballot_open(ballot=leading, by=leader)
+    candidates = list(leading.candidates.order_by("position"))
+    for i, member in enumerate(members[:7]):
+        choice = candidates[0] if i != 3 else candidates[1]
+        user = User.objects.filter(unit_id=member.unit_id, is_active=True).first()
+        ballot_services.ballot_cast(ballot=leading, membership=member, candidate_ids=[choice.pk], by=user)
+    leading = ballot_services.ballot_close(ballot=leading, by=leader)
+
+    merit = ballot_services.ballot_create(
+        term=term,
+        kind=BallotKind.AWARD,
+        award=AwardKind.MERIT_PROVINCE,
+        mode=BallotMode.PAPER,
+        quota=3,
+        by=leader,
+    )
+    # The unit elected to lead the bloc is proposed for the provincial flag, not for a Bằng khen.
+    winner = leading.result["selected"][0]["membership"] if leading.result["selected"] else None
+    candidates = {
+        c.pk: (
+            c.membership_id != winner,
+            "" if c.membership_id != winner else "Đã được suy tôn dẫn đầu khối.",
+        )
+        for c in merit.candidates.all()
+    }
+    ballot_services.ballot_update(
+        ballot=merit, settings={}, candidates=candidates, lock_version=None, by=leader
+    )
+    ballot_services.ballot_open(ballot=merit, by=leader)
+    eligible = [c.pk for c in merit.candidates.filter(eligible=True).order_by("position")]
+    votes = dict(zip(eligible, [7, 6, 5, 3, 1, 1, 1], strict=False))
+    ballot_services.ballot_counts_save(
+        ballot=merit, issued=8, returned=8, valid=8, invalid=0, votes=votes, lock_version=None, by=leader
+    )
+    ballot_services.ballot_close(ballot=merit, by=leader)
+
+
 def _year_end(year: int) -> datetime:
     return datetime(year, 12, 20, 17, 0, tzinfo=TZ)
 
@@ -210,6 +254,7 @@ def add_scoring(term: Term, by: User) -> None:
         )
         services.scoring_lock(criteria_set=criteria_set, by=leader)
         services.ranking_publish(criteria_set=criteria_set, by=leader)
+        _votes(term, members, leader)
         CriteriaSet.objects.filter(pk=criteria_set.pk).update(
             deadline=_year_end(2023),
             locked_at=_year_end(2023) + timedelta(days=5),

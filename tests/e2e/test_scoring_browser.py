@@ -1,12 +1,13 @@
 """Scoring in a real browser: two members self-assess (one types "8,5"), the leader reviews and
-lowers a score, the member explains, the leader decides, locks and publishes the ranking."""
+lowers a score, the member explains, the leader decides, locks and publishes the ranking; three
+members vote online and the leader closes the vote and sees the result."""
 
 import re
 
 import pytest
 
 from blocs.models import Role
-from scoring.models import CriterionKind
+from scoring.models import Ballot, CriterionKind
 from tests.e2e import conftest
 from tests.e2e.conftest import screenshot
 from tests.factories import PASSWORD, make_criteria_set, make_term, make_user
@@ -93,5 +94,34 @@ def test_self_assess_review_explain_decide_lock_publish(browser, live_server):
     assert deputy.unit.name in rows.nth(0).inner_text() and "19,5" in rows.nth(0).inner_text()
     assert member.unit.name in rows.nth(1).inner_text() and "17" in rows.nth(1).inner_text()
     screenshot(page, "scoring-ranking")
+
+    # The vote for the unit leading the bloc: online, candidates in rank order, everyone present.
+    page.get_by_role("link", name="Bình xét, suy tôn").click()
+    page.locator("summary", has_text="Tạo cuộc bỏ phiếu").click()
+    page.get_by_role("button", name="Tạo cuộc bỏ phiếu").click()
+    assert "Đã tạo cuộc bỏ phiếu" in page.content()
+    ballot = Ballot.objects.get(term=term)
+    page.goto(f"{base}/ballots/{ballot.pk}/")
+    page.get_by_role("button", name="Mở bỏ phiếu").click()
+    for voter in (leader, deputy, member):
+        voting = browser.new_context(locale="vi-VN")
+        vote_page = voting.new_page()
+        vote_page.set_default_timeout(15_000)
+        log_in(vote_page, base, voter)
+        vote_page.goto(f"{base}/ballots/{ballot.pk}/vote/")
+        vote_page.get_by_label(deputy.unit.name, exact=True).check()
+        if voter == member:
+            screenshot(vote_page, "ballot-vote")
+        vote_page.get_by_role("button", name="Bỏ phiếu", exact=True).click()
+        assert "Đã ghi nhận phiếu bầu của đơn vị." in vote_page.content()
+        voting.close()
+    page.goto(f"{base}/ballots/{ballot.pk}/")
+    assert "3 phiếu" not in page.inner_text("main")  # no count before closing
+    page.get_by_role("button", name="Kết thúc bỏ phiếu và công bố kết quả").click()
+    result = page.locator("#result-heading").locator("xpath=..").inner_text()
+    assert deputy.unit.name in result and "75" in result
+    screenshot(page, "ballot-result")
     lead.close()
+    ballot.refresh_from_db()
+    assert ballot.state == "closed" and ballot.result["selected"]
     assert criteria_set.criteria.filter(kind=CriterionKind.POINTS).count() == 2

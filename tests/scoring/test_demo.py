@@ -8,7 +8,7 @@ from django.core.management import call_command
 from agreements.demo import NOI_CHINH
 from blocs.models import AuditEvent
 from scoring import services
-from scoring.models import Assessment, CriteriaSet, CriterionKind, Evidence, Explanation, Layer
+from scoring.models import Assessment, Ballot, CriteriaSet, CriterionKind, Evidence, Explanation, Layer
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +35,13 @@ def check_2023_is_a_complete_scored_year():
     ranked = services.ranking(criteria_set)
     assert [m.rank for m in ranked] == list(range(1, members + 1))
     assert any(m.reviewed_total < m.self_total for m in ranked)  # the review lowered some
+    ballots = {b.kind: b for b in Ballot.objects.filter(term=criteria_set.term)}
+    assert set(ballots) == {"leading", "award"} and all(b.state == "closed" for b in ballots.values())
+    assert ballots["leading"].mode == "online" and ballots["award"].mode == "paper"
+    leading_unit = ballots["leading"].result["selected"][0]["membership"]
+    assert leading_unit == ranked[0].pk  # the first-ranked unit was elected to lead
+    assert leading_unit not in [s["membership"] for s in ballots["award"].result["selected"]]
+    assert len(ballots["award"].result["selected"]) == 3
 
 
 def check_2024_scoring_is_open_with_sheets_missing():
