@@ -61,6 +61,21 @@ def _bump(agreement: Agreement) -> None:
     agreement.save(update_fields=["lock_version"])
 
 
+# Codes are read off paper and typed by people: no 0/O, 1/I/L, no "-" or "_" (a hyphen at the end
+# of a printed line reads as a word break). 16 characters of 31 symbols: about 79 random bits.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 16
+
+
+def new_verification_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalize_code(text: str) -> str:
+    """What a person typed, as stored: upper case, spaces and dashes dropped."""
+    return "".join(text.split()).replace("-", "").upper()
+
+
 def default_closing_text(year: int) -> str:
     return (
         f"Giao ước có hiệu lực từ ngày ký đến hết ngày 31/12/{year}. Các cơ quan, đơn vị thành viên "
@@ -373,7 +388,7 @@ def agreement_finalize(*, agreement: Agreement, by: User | None) -> Agreement:
     if problems:
         raise ValidationError(problems)
     frozen = printing.snapshot(agreement)
-    code = secrets.token_urlsafe(12)
+    code = new_verification_code()
     pdf = printing.render(frozen, draft=False, code=code)
     agreement.frozen = frozen
     agreement.verification_code = code

@@ -419,7 +419,11 @@ def verify_code(request: HttpRequest, code: str) -> HttpResponse:
         )
         response["Retry-After"] = str(settings.VERIFY_WINDOW_SECONDS)
         return response
-    agreement = Agreement.objects.select_related("term__bloc").filter(verification_code=code).first()
+    agreement = (
+        Agreement.objects.select_related("term__bloc")
+        .filter(verification_code=services.normalize_code(code))
+        .first()
+    )
     if agreement is None:
         _count_miss(request)
         context = {"form": forms.VerifyForm(initial={"code": code[:32]}), "not_found": True}

@@ -275,3 +275,11 @@ def test_attaching_a_bad_file_to_the_draft_is_refused_with_a_message(
     assert message in response.content.decode()
     agreement.refresh_from_db()
     assert not agreement.rules_pdf and stored_files(settings) == before
+
+
+def test_a_code_typed_in_lower_case_with_spaces_is_found(client):
+    agreement = final_agreement()
+    code = agreement.verification_code
+    typed = f"{code[:4].lower()} {code[4:8]}-{code[8:]}"
+    response = client.get(f"/verify/{typed}/")
+    assert response.status_code == 200 and agreement.final_sha256 in response.content.decode()

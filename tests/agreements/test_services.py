@@ -358,3 +358,11 @@ def test_every_write_leaves_an_audit_event():
         "agreement.sign",
     ]
     assert Commitment.objects.get(pk=c.pk).text == "Một (sửa)"
+
+
+def test_verification_codes_are_unambiguous_and_typed_back_in_any_case():
+    for _ in range(200):
+        code = services.new_verification_code()
+        assert len(code) == 16 and set(code) <= set(services.CODE_ALPHABET)
+        assert not set(code) & set("01OIL-_")
+    assert services.normalize_code(" abcd-EFGH jkmn ") == "ABCDEFGHJKMN"
