@@ -43,7 +43,6 @@ def test_self_assess_review_explain_decide_lock_publish(browser, live_server):
     leader, deputy, member = (make_user(unit=units[r]) for r in (Role.LEADER, Role.DEPUTY, Role.MEMBER))
 
     context, page = self_assess(browser, base, member, criteria_set, {"Tiêu chí 1": "8,5", "Tiêu chí 2": "9"})
-    screenshot(page, "scoring-sheet")
     context.close()
     other, _ = self_assess(browser, base, deputy, criteria_set, {"Tiêu chí 1": "10", "Tiêu chí 2": "9,5"})
     other.close()
@@ -81,7 +80,6 @@ def test_self_assess_review_explain_decide_lock_publish(browser, live_server):
     page.get_by_label("Điểm quyết định").fill("8")
     page.get_by_role("button", name="Quyết định").click()
     assert "Đã quyết định điểm sau giải trình." in page.content()
-    screenshot(page, "scoring-grid")
     page.goto(f"{base}/scoring/{criteria_set.pk}/")
     page.get_by_role("button", name="Khóa chấm điểm").click()
     assert "Đã khóa chấm điểm." in page.content()
@@ -93,7 +91,6 @@ def test_self_assess_review_explain_decide_lock_publish(browser, live_server):
     rows = page.locator("tbody tr")
     assert deputy.unit.name in rows.nth(0).inner_text() and "19,5" in rows.nth(0).inner_text()
     assert member.unit.name in rows.nth(1).inner_text() and "17" in rows.nth(1).inner_text()
-    screenshot(page, "scoring-ranking")
 
     # The vote for the unit leading the bloc: online, candidates in rank order, everyone present.
     page.get_by_role("link", name="Bình xét, suy tôn").click()
@@ -120,7 +117,6 @@ def test_self_assess_review_explain_decide_lock_publish(browser, live_server):
     page.get_by_role("button", name="Kết thúc bỏ phiếu và công bố kết quả").click()
     result = page.locator("#result-heading").locator("xpath=..").inner_text()
     assert deputy.unit.name in result and "75" in result
-    screenshot(page, "ballot-result")
     lead.close()
     ballot.refresh_from_db()
     assert ballot.state == "closed" and ballot.result["selected"]
