@@ -11,11 +11,6 @@ from agreements.models import Agreement, AgreementStatus
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def demo():
-    call_command("load_demo", stdout=StringIO())
-
-
 def test_noi_chinh_2023_agreement_is_signed_with_seed_000s_commitments(demo):
     agreement = Agreement.objects.get(term__bloc__short_name="Khối thi đua Nội chính", term__year=2023)
     assert agreement.status == AgreementStatus.SIGNED

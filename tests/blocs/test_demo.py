@@ -17,13 +17,6 @@ NOI_CHINH = "Khối thi đua các cơ quan Nội chính tỉnh"
 PARTY = "Khối thi đua các Ban xây dựng Đảng và cơ quan trực thuộc Tỉnh ủy"
 
 
-@pytest.fixture
-def demo():
-    out = StringIO()
-    call_command("load_demo", stdout=out)
-    return out.getvalue()
-
-
 def members(bloc_name: str, year: int) -> list[str]:
     return list(
         Membership.objects.filter(term__bloc__name=bloc_name, year=year)

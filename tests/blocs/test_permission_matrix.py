@@ -24,7 +24,7 @@ class World:
     The outsider's unit belongs to another bloc in 2024."""
 
     def __init__(self):
-        self.bloc = make_bloc(name="Khối thi đua Nội chính thử nghiệm")
+        self.bloc = make_bloc()
         self.prev_unit, self.leader_unit, self.deputy_unit = make_unit(), make_unit(), make_unit()
         self.member_unit, self.member2_unit, self.free_unit = make_unit(), make_unit(), make_unit()
         self.prev_term = make_term(bloc=self.bloc, year=2023)
@@ -242,6 +242,12 @@ def db_state() -> dict:
     return state
 
 
+@pytest.fixture(scope="module")
+def shared_world(module_db):
+    """Built once for the module; every case runs in a rolled-back transaction."""
+    return World()
+
+
 CASES = [
     (name, method, persona, status)
     for (name, method), table in MATRIX.items()
@@ -253,8 +259,8 @@ CASES = [
 @pytest.mark.parametrize(
     ("name", "method", "persona", "status"), CASES, ids=[f"{c[0]}-{c[1]}-{c[2]}" for c in CASES]
 )
-def test_permission_matrix(client, name, method, persona, status):
-    world = World()
+def test_permission_matrix(client, shared_world, name, method, persona, status):
+    world = shared_world
     if persona != "anonymous":
         client.force_login(world.users[persona])
     url = url_for(name, world)

@@ -139,12 +139,18 @@ def _request(client, name: str, method: str, world: BallotWorld):
     return client.get(url) if method == "GET" else client.post(url, post_data(name, world))
 
 
+@pytest.fixture(scope="module")
+def worlds(module_db):
+    """One world per state, built once for the module; every case runs in a rolled-back transaction."""
+    return {state: BallotWorld(state) for state in sorted(set(STATE.values()))}
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("name", "method", "persona", "status"), CASES, ids=[f"{c[0]}-{c[1]}-{c[2]}" for c in CASES]
 )
-def test_permission_matrix(client, name, method, persona, status):
-    world = BallotWorld(STATE[name])
+def test_permission_matrix(client, worlds, name, method, persona, status):
+    world = worlds[STATE[name]]
     if persona != "anonymous":
         client.force_login(world.users[persona])
     before = db_state() if (name, method) in MUTATING else None

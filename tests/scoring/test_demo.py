@@ -1,9 +1,6 @@
 """The demo's scoring: Nội chính 2023 scored end to end, Nội chính 2024 open with sheets missing."""
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 
 from agreements.demo import NOI_CHINH
 from blocs.models import AuditEvent
@@ -13,14 +10,7 @@ from scoring.models import Assessment, Ballot, CriteriaSet, CriterionKind, Evide
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_scores_2023_end_to_end_and_leaves_2024_open_with_sheets_missing():
-    call_command("load_demo", stdout=StringIO())  # one load (8 s) for the three parts below
-    check_2023_is_a_complete_scored_year()
-    check_2024_scoring_is_open_with_sheets_missing()
-    check_scoring_is_in_the_audit_trail()
-
-
-def check_2023_is_a_complete_scored_year():
+def test_2023_is_a_complete_scored_year(demo):
     criteria_set = CriteriaSet.objects.get(term__bloc__name=NOI_CHINH, term__year=2023)
     assert criteria_set.state == "locked" and criteria_set.published_at is not None
     assert set(criteria_set.criteria.values_list("kind", flat=True)) == set(CriterionKind.values)
@@ -44,7 +34,7 @@ def check_2023_is_a_complete_scored_year():
     assert len(ballots["award"].result["selected"]) == 3
 
 
-def check_2024_scoring_is_open_with_sheets_missing():
+def test_2024_scoring_is_open_with_sheets_missing(demo):
     criteria_set = CriteriaSet.objects.get(term__bloc__name=NOI_CHINH, term__year=2024)
     assert criteria_set.state == "open" and services.accepting_self_assessment(criteria_set)
     submitted = Assessment.objects.filter(criteria_set=criteria_set, layer=Layer.SELF, status="submitted")
@@ -53,7 +43,7 @@ def check_2024_scoring_is_open_with_sheets_missing():
     assert not Assessment.objects.filter(criteria_set=criteria_set, subject__unit__name="Sở Tư pháp").exists()
 
 
-def check_scoring_is_in_the_audit_trail():
+def test_scoring_is_in_the_audit_trail(demo):
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {
         "scoring.open",

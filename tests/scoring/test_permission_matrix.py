@@ -290,12 +290,18 @@ CASES = [
 ]
 
 
+@pytest.fixture(scope="module")
+def worlds(module_db):
+    """One world per state, built once for the module; every case runs in a rolled-back transaction."""
+    return {state: ScoringWorld(state) for state in ("none", "setup", "open", "review", "locked")}
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("name", "method", "persona", "status"), CASES, ids=[f"{c[0]}-{c[1]}-{c[2]}" for c in CASES]
 )
-def test_permission_matrix(client, name, method, persona, status):
-    world = ScoringWorld(STATE.get(name, "setup"))
+def test_permission_matrix(client, worlds, name, method, persona, status):
+    world = worlds[STATE.get(name, "setup")]
     if persona != "anonymous":
         client.force_login(world.users[persona])
     url = url_for(name, world)
