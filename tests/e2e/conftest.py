@@ -56,10 +56,24 @@ def page(browser):
     context.close()
 
 
+@pytest.fixture(scope="session")
+def _demo_dump(tmp_path_factory):
+    """Where the first browser test dumps the demo it loaded, for the next ones to load in a second
+    (browser tests flush the database after each test; the files stay in the session's media folder)."""
+    return {"path": tmp_path_factory.mktemp("demo") / "demo.json", "ready": False}
+
+
 @pytest.fixture
-def demo(live_server):
+def demo(live_server, _demo_dump):
     """The demo province behind a live server; the server's address."""
-    call_command("load_demo", stdout=StringIO())
+    if not _demo_dump["ready"]:
+        call_command("load_demo", stdout=StringIO())
+        call_command(
+            "dumpdata", "blocs", "agreements", "scoring", natural_foreign=True, output=str(_demo_dump["path"])
+        )
+        _demo_dump["ready"] = True
+    else:
+        call_command("loaddata", str(_demo_dump["path"]), verbosity=0)
     return live_server.url
 
 
