@@ -1,0 +1,3 @@
+"""URLs of the documents (reports, minutes, proposal), in the `scoring` namespace (scoring/urls.py)."""
+
+urlpatterns: list = []

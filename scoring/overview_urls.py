@@ -1,0 +1,3 @@
+"""URLs of the board's overview; part of the `scoring` namespace (see scoring/urls.py)."""
+
+urlpatterns: list = []
