@@ -7,7 +7,7 @@ would be broken; the database constraints stay as the last line of defence.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -33,7 +33,7 @@ from blocs.models import (
 def _jsonable(value):
     if isinstance(value, Model):
         return value.pk
-    if isinstance(value, date):
+    if isinstance(value, (date, time)):
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)

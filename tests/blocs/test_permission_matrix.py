@@ -303,12 +303,25 @@ def _names(resolver: URLResolver, namespace: str = "") -> set[str]:
     return names
 
 
-def test_every_url_has_a_row():
-    from tests.agreements.test_permission_matrix import MATRIX as AGREEMENTS
-    from tests.scoring.test_ballot_matrix import MATRIX as BALLOTS
-    from tests.scoring.test_permission_matrix import MATRIX as SCORING
+def matrices() -> list[dict]:
+    """Every permission matrix of the suite: the `MATRIX` of each test module that defines one
+    (found by reading the files, so that a new app's matrix counts without editing this test)."""
+    import importlib
+    from pathlib import Path
 
-    covered = {name for matrix in (MATRIX, AGREEMENTS, SCORING, BALLOTS) for name, _ in matrix}
+    tests = Path(__file__).resolve().parents[1]
+    found = []
+    for path in sorted(tests.rglob("test_*.py")):
+        if "\nMATRIX" in path.read_text(encoding="utf-8"):
+            module = importlib.import_module(".".join(path.relative_to(tests.parent).with_suffix("").parts))
+            found.append(module.MATRIX)
+    return found
+
+
+def test_every_url_has_a_row():
+    found = matrices()
+    assert len(found) >= 5  # blocs, agreements, scoring, ballots, conferences at least
+    covered = {name for matrix in found for name, _ in matrix}
     missing = _names(get_resolver()) - covered
     assert not missing, f"URLs without a row in the permission matrix: {sorted(missing)}"
 
