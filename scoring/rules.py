@@ -66,6 +66,13 @@ def fmt(value: Decimal | None) -> str:
     return text.replace(".", ",")
 
 
+def figure(value) -> str:
+    """A score as every page and document prints it: "87,5", "−1,5" (a true minus sign), "—" for none."""
+    if value is None or value == "":
+        return "—"
+    return fmt(Decimal(str(value))).replace("-", "−")
+
+
 def _on_step(value: Decimal, step: Decimal) -> bool:
     return (value / step) == (value / step).to_integral_value()
 

@@ -1,8 +1,6 @@
-from decimal import Decimal
-
 from django import template
 
-from scoring.rules import fmt
+from scoring.rules import figure
 
 register = template.Library()
 
@@ -10,6 +8,4 @@ register = template.Library()
 @register.filter
 def pts(value) -> str:
     """A score as Vietnamese users write it: 7,5 · 10 · −2 (deductions keep their sign)."""
-    if value is None or value == "":
-        return "—"
-    return fmt(Decimal(value)).replace("-", "−")
+    return figure(value)

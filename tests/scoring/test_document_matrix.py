@@ -1,0 +1,208 @@
+"""Who may open and post to every URL of the conference documents, on documents that exist.
+
+Same personas and rules as the blocs matrix: 404 for what a user may not see, 403 for what they may
+see but not do, and every refused POST leaves the database exactly as it was. Whoever may view the
+term reads its documents; only the term's leader, while the term is open, starts, edits, submits and
+uploads the signed scan. Then: the list and the editor keep their query counts whatever the size.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from blocs.models import Role
+from blocs.services import term_close
+from scoring.models import Document, DocumentKind, DocumentStatus
+from scoring.services import documents as docs
+from tests.blocs.test_permission_matrix import SIGNED_IN, VIEWERS, World, db_state, expect
+from tests.factories import unit_user
+from tests.scoring.ballot_factories import make_ballot
+from tests.scoring.test_documents import NARRATIVE, PDF_BYTES, ready_report, scored_year
+
+K = DocumentKind
+BOARD = ["board"]
+NOT_LEADER = ["member", "deputy", "previous_leader", "supervisor", "board"]
+POST_ONLY = {**dict.fromkeys(SIGNED_IN, 405), "anonymous": 302}
+
+
+class DocumentWorld(World):
+    """The blocs matrix's world (2024: leader L, deputy D, members M, M2, P) with a draft year-end
+    report, a mid-year report ready to submit, a submitted proposal without its scan, and a ballot."""
+
+    def __init__(self):
+        super().__init__()
+        leader = self.users["leader"]
+        self.ballot = make_ballot(self.term)
+        self.yearend = docs.document_start(term=self.term, kind=K.REPORT_YEAREND, by=leader)
+        self.midyear = ready_report(self.term, kind=K.REPORT_MIDYEAR)
+        self.proposal = Document.objects.create(
+            term=self.term,
+            kind=K.PROPOSAL,
+            place="Quảng Ngãi",
+            date=date(2025, 1, 5),
+            sections={"notes": ""},
+            status=DocumentStatus.SUBMITTED,
+            frozen={"kind": K.PROPOSAL},
+            sha256=hashlib.sha256(PDF_BYTES).hexdigest(),
+            submitted_at=timezone.now(),
+        )
+        self.proposal.pdf.save("proposal.pdf", ContentFile(PDF_BYTES), save=True)
+
+
+def url_for(name: str, w: DocumentWorld) -> str:
+    t = w.term.pk
+    return {
+        "scoring:documents": f"/terms/{t}/documents/",
+        "scoring:document_start": f"/terms/{t}/documents/count_minutes/start/",
+        "scoring:document": f"/documents/{w.yearend.pk}/",
+        "scoring:document_preview": f"/documents/{w.yearend.pk}/preview/",
+        "scoring:document_pdf": f"/documents/{w.yearend.pk}/pdf/",
+        "scoring:document_submit": f"/documents/{w.midyear.pk}/submit/",
+        "scoring:document_scan": f"/documents/{w.proposal.pk}/scan/",
+        "scoring:document_file": f"/documents/{w.proposal.pk}/files/pdf/",
+    }[name]
+
+
+def post_data(name: str, w: DocumentWorld) -> dict:
+    return {
+        "scoring:document_start": lambda: {"ballot": w.ballot.pk},
+        "scoring:document": lambda: {
+            "lock_version": w.yearend.lock_version,
+            "number": "05/BC-KTĐ",
+            "place": "Quảng Ngãi",
+            "date": "05/01/2025",
+            **{f"s_{k}": v for k, v in NARRATIVE.items()},
+        },
+        "scoring:document_submit": lambda: {},
+        "scoring:document_scan": lambda: {"scan": SimpleUploadedFile("ban-ky.pdf", PDF_BYTES)},
+    }[name]()
+
+
+MATRIX: dict[tuple[str, str], dict[str, int]] = {
+    ("scoring:documents", "GET"): expect(VIEWERS + BOARD, 200),
+    ("scoring:document_start", "GET"): POST_ONLY,
+    ("scoring:document_start", "POST"): expect(["leader"], 302, seen_by=NOT_LEADER),
+    # Everyone who may view the term reads the draft; only the leader edits it.
+    ("scoring:document", "GET"): expect(VIEWERS + BOARD, 200),
+    ("scoring:document", "POST"): expect(["leader"], 302, seen_by=NOT_LEADER),
+    ("scoring:document_preview", "GET"): expect(VIEWERS + BOARD, 200),
+    ("scoring:document_pdf", "GET"): expect(VIEWERS + BOARD, 200),
+    ("scoring:document_submit", "GET"): POST_ONLY,
+    ("scoring:document_submit", "POST"): expect(["leader"], 302, seen_by=NOT_LEADER),
+    ("scoring:document_scan", "GET"): expect(["leader"], 200, seen_by=NOT_LEADER),
+    ("scoring:document_scan", "POST"): expect(["leader"], 302, seen_by=NOT_LEADER),
+    ("scoring:document_file", "GET"): expect(VIEWERS + BOARD, 200),
+}
+
+MUTATING = {key for key in MATRIX if key[1] == "POST"}
+CASES = [
+    (name, method, persona, status)
+    for (name, method), table in MATRIX.items()
+    for persona, status in table.items()
+]
+
+
+@pytest.fixture(scope="module")
+def world(module_db):
+    """Built once for the module; every case runs in a rolled-back transaction."""
+    return DocumentWorld()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "method", "persona", "status"), CASES, ids=[f"{c[0]}-{c[1]}-{c[2]}" for c in CASES]
+)
+def test_permission_matrix(client, world, name, method, persona, status):
+    if persona != "anonymous":
+        client.force_login(world.users[persona])
+    url = url_for(name, world)
+    before = db_state() if (name, method) in MUTATING else None
+    response = client.get(url) if method == "GET" else client.post(url, post_data(name, world))
+    if response.streaming:
+        b"".join(response.streaming_content)
+        response.close()
+    assert response.status_code == status, getattr(response, "content", b"").decode(errors="replace")[:2000]
+    if before is not None:
+        accepted = status == 302 and persona != "anonymous"
+        after = db_state()
+        assert (after != before) if accepted else (after == before), (
+            "an accepted POST changed nothing" if accepted else "a refused POST changed the database"
+        )
+
+
+def test_every_url_has_a_succeeding_persona():
+    for (name, _method), table in MATRIX.items():
+        assert any(200 <= s < 400 for s in table.values()), name
+
+
+@pytest.mark.django_db
+def test_once_the_term_is_closed_its_leader_reads_but_changes_nothing(client):
+    world = DocumentWorld()
+    term_close(term=world.term, by=None, reason="Đã tổng kết")
+    client.force_login(world.users["leader"])
+    before = db_state()
+    for name in (
+        "scoring:document_start",
+        "scoring:document",
+        "scoring:document_submit",
+        "scoring:document_scan",
+    ):
+        assert client.post(url_for(name, world), post_data(name, world)).status_code == 403, name
+    assert db_state() == before
+    page = client.get(url_for("scoring:document", world)).content.decode()
+    assert 'name="s_situation"' not in page and "Gửi văn bản" not in page
+    listing = client.get(url_for("scoring:documents", world)).content.decode()
+    assert "Soạn văn bản" not in listing and "đã kết thúc" in listing
+
+
+@pytest.mark.django_db
+def test_only_the_leader_sees_the_start_and_submit_buttons(client):
+    world = DocumentWorld()
+    for persona in ("leader", "deputy", "board"):
+        client.force_login(world.users[persona])
+        listing = client.get(url_for("scoring:documents", world)).content.decode()
+        editor = client.get(f"/documents/{world.midyear.pk}/").content.decode()
+        assert ("Soạn văn bản" in listing) == (persona == "leader"), persona
+        assert ("Gửi văn bản" in editor) == (persona == "leader"), persona
+        assert ('name="s_situation"' in editor) == (persona == "leader"), persona
+
+
+# Query counts --------------------------------------------------------------------------------------
+
+
+def _count(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+        assert response.status_code == 200, url
+    return len(queries)
+
+
+# The documents list, the editor of the year-end report (with what is missing for submission) and its
+# print preview (the whole build: members, targets, ranking, vote, next year).
+PINNED = {"list": 11, "editor": 11, "preview": 19}
+
+
+@pytest.mark.django_db
+def test_list_editor_and_preview_keep_their_query_counts_whatever_the_size(client):
+    counts = {}
+    for members in (8, 20):
+        term, _ = scored_year(members, next_year=False)
+        document = docs.document_start(term=term, kind=K.REPORT_YEAREND, by=None)
+        client.force_login(unit_user(term, Role.LEADER))
+        client.get("/")
+        counts[members] = {
+            "list": _count(client, f"/terms/{term.pk}/documents/"),
+            "editor": _count(client, f"/documents/{document.pk}/"),
+            "preview": _count(client, f"/documents/{document.pk}/preview/"),
+        }
+        client.logout()
+    assert counts[8] == counts[20]
+    assert counts[20] == PINNED
