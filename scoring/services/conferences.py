@@ -13,7 +13,7 @@ from django.utils import timezone
 from agreements.models import Agreement
 from blocs.models import Membership, Term, User
 from blocs.services import audit_record, snapshot
-from scoring.models import BallotPresence, Conference, ConferenceAttendance, ConferenceKind
+from scoring.models import BallotPresence, BallotState, Conference, ConferenceAttendance, ConferenceKind
 from scoring.services.common import STALE
 
 FIELDS = [
@@ -55,7 +55,13 @@ class Attendance:
 def attendance(term: Term, kind: str, conference: Conference | None, members: list[Membership]) -> Attendance:
     """The conference's attendance in two queries at most, whatever the number of members."""
     if kind == ConferenceKind.YEAREND:
-        rows = BallotPresence.objects.filter(ballot__term=term).values_list("membership_id", "representative")
+        # Only ballots that were opened: a draft lists every member as present until it is edited.
+        rows = (
+            BallotPresence.objects.filter(ballot__term=term)
+            .exclude(ballot__state=BallotState.DRAFT)
+            .order_by("ballot__created_at", "ballot_id", "pk")
+            .values_list("membership_id", "representative")
+        )
         source = "Danh sách thành viên có mặt của các cuộc bỏ phiếu bình xét, suy tôn."
     else:
         rows = (

@@ -73,7 +73,8 @@ def test_the_signing_conference_takes_its_date_and_place_from_the_agreement(clie
 
 def test_the_year_end_attendance_is_the_ballots_list_of_members_present(client, term):
     members = list(term.memberships.order_by("position"))
-    make_ballot(term, present=members[:3])
+    make_ballot(term, present=members[:3], state="open")
+    make_ballot(term, present=members)  # a draft lists everyone until edited: not counted
     client.force_login(unit_user(term, Role.LEADER))
     page = client.get(f"/terms/{term.pk}/conferences/yearend/").content.decode()
     assert "Có mặt <strong>3/4</strong>" in page and "các cuộc bỏ phiếu" in page
