@@ -4,14 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from blocs.models import Role, Term
 from blocs.tasks import Task
-from scoring.models import Assessment, CriteriaSet, Layer, ScoringState, SheetStatus
+from scoring.models import (
+    Assessment,
+    CriteriaSet,
+    Document,
+    DocumentKind,
+    DocumentStatus,
+    Layer,
+    ScoringState,
+    SheetStatus,
+)
+
+YEAR_END_DOCUMENTS = (DocumentKind.REPORT_YEAREND, DocumentKind.MINUTES, DocumentKind.PROPOSAL)
 
 
 def scoring_tasks(terms: Sequence[Term], user, *, board: bool) -> list[Task]:
@@ -30,6 +42,16 @@ def scoring_tasks(terms: Sequence[Term], user, *, board: bool) -> list[Task]:
         status=SheetStatus.SUBMITTED,
         subject__unit_id=user.unit_id,
     )
+    # The year-end documents already sent, for the leader's task (a subquery of the same query).
+    documents_sent = (
+        Document.objects.filter(
+            term=OuterRef("term_id"), kind__in=YEAR_END_DOCUMENTS, status=DocumentStatus.SUBMITTED
+        )
+        .order_by()
+        .values("term")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     sets = {
         s.term_id: s
         for s in CriteriaSet.objects.filter(term__in=open_terms)
@@ -45,6 +67,7 @@ def scoring_tasks(terms: Sequence[Term], user, *, board: bool) -> list[Task]:
                 "explanations", filter=Q(explanations__decided_points__isnull=True), distinct=True
             ),
             own_submitted=Exists(own_submitted),
+            documents_sent=Coalesce(Subquery(documents_sent, output_field=IntegerField()), 0),
             own_reviewed=Exists(own_reviewed),
         )
     }
@@ -60,6 +83,21 @@ def scoring_tasks(terms: Sequence[Term], user, *, board: bool) -> list[Task]:
     tasks = []
     for term in open_terms:
         tasks.extend(_for_term(term, sets.get(term.pk)))
+        criteria_set = sets.get(term.pk)
+        if (
+            term.user_role == Role.LEADER
+            and criteria_set is not None
+            and criteria_set.state == ScoringState.LOCKED
+        ):
+            left = len(YEAR_END_DOCUMENTS) - criteria_set.documents_sent
+            if left > 0:
+                tasks.append(
+                    Task(
+                        term,
+                        f"Gửi Ban Thi đua – Khen thưởng báo cáo tổng kết, biên bản, tờ trình (còn {left}/3)",
+                        reverse("scoring:documents", args=[term.pk]),
+                    )
+                )
         for sheet in pending_reviews:
             if sheet.criteria_set.term_id == term.pk:
                 verb = "Thẩm định" if sheet.layer == Layer.LEADER else "Chấm chéo"

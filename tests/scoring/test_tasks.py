@@ -99,3 +99,26 @@ def test_reviewers_explainers_and_the_leader_get_their_review_tasks(client, term
         tasks(client, leader_user)["1 giải trình chờ trưởng khối quyết định"]
         == f"/scoring/{criteria_set.pk}/grid/"
     )
+
+
+def test_once_scoring_is_locked_the_leader_is_asked_to_send_the_year_end_documents(client, term):
+    from scoring.models import Document
+
+    criteria_set = make_criteria_set(term, state="locked")
+    leader = unit_user(term, Role.LEADER)
+    assert (
+        tasks(client, leader)["Gửi Ban Thi đua – Khen thưởng báo cáo tổng kết, biên bản, tờ trình (còn 3/3)"]
+        == f"/terms/{term.pk}/documents/"
+    )
+    Document.objects.create(
+        term=term,
+        kind="minutes",
+        status="submitted",
+        frozen={},
+        sha256="0" * 64,
+        submitted_at=criteria_set.locked_at,
+    )
+    assert "Gửi Ban Thi đua – Khen thưởng báo cáo tổng kết, biên bản, tờ trình (còn 2/3)" in tasks(
+        client, leader
+    )
+    assert not any(text.startswith("Gửi Ban") for text in tasks(client, unit_user(term, Role.DEPUTY)))
