@@ -440,7 +440,8 @@ def _term(spec: BlocSpec, bloc: Bloc, year: int, *, by: User, supervisor: User, 
     )
     if on_open_term is not None:
         on_open_term(term, by)
-    if year < OPEN_YEAR:
+    term.refresh_from_db()
+    if year < OPEN_YEAR and term.is_open:  # an app's part may have closed it (documents submitted)
         services.term_close(term=term, by=by, reason="Dữ liệu mẫu: năm đã tổng kết")
     return term
 

@@ -11,14 +11,14 @@ The demo replays past years today, so deadlines are set to the year's dates afte
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from agreements.demo import NOI_CHINH, _leader_user, add_agreements
+from agreements.demo import NOI_CHINH, PLACE, _leader_user, add_agreements
 from agreements.models import AwardKind
 from blocs.demo import load_demo as load_blocs
 from blocs.models import Term, User
@@ -27,6 +27,8 @@ from scoring.models import BallotKind, BallotMode, CriteriaSet
 from scoring.models import CriterionKind as K
 from scoring.services import Cell
 from scoring.services import ballots as ballot_services
+from scoring.services import conferences as conference_services
+from scoring.services import documents as document_services
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 D = Decimal
@@ -214,6 +216,81 @@ def _votes(term: Term, members: list, leader: User) -> None:
     ballot_services.ballot_close(ballot=merit, by=leader)
 
 
+REPORT_2023 = {
+    "situation": (
+        "Năm 2023, Khối thi đua các cơ quan Nội chính tỉnh gồm 08 cơ quan, đơn vị. Ngay từ đầu năm, Khối đã "
+        "tổ chức hội nghị phát động và ký kết giao ước thi đua; các thành viên xây dựng kế hoạch, đăng ký "
+        "danh hiệu thi đua và chỉ tiêu công tác."
+    ),
+    "results": (
+        "Các thành viên Khối hoàn thành tốt các chỉ tiêu, nhiệm vụ được giao; phong trào thi đua được triển "
+        "khai sâu rộng, gắn với việc học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh. Khối tổ "
+        "chức sơ kết 6 tháng, tổng kết năm, chấm điểm, thẩm định và bình xét theo đúng quy chế."
+    ),
+    "limitations": "Một số đơn vị gửi báo cáo, minh chứng còn chậm so với yêu cầu của Khối.",
+    "direction": (
+        "Năm 2024, tiếp tục đẩy mạnh phong trào thi đua yêu nước, đổi mới nội dung, hình thức thi đua; Viện "
+        "Kiểm sát nhân dân tỉnh làm Trưởng khối, Công an tỉnh làm Phó Trưởng khối."
+    ),
+    "proposals": "Đề nghị Ban Thi đua - Khen thưởng tỉnh tiếp tục hướng dẫn nghiệp vụ chấm điểm, bình xét.",
+}
+MIDYEAR_2023 = {
+    "situation": "Sáu tháng đầu năm 2023, các thành viên Khối triển khai giao ước thi đua đã ký.",
+    "results": "Các đơn vị hoàn thành cơ bản các chỉ tiêu 6 tháng; tổ chức nhiều hoạt động chung của Khối.",
+    "limitations": "Việc cập nhật minh chứng chấm điểm còn chậm ở một số đơn vị.",
+    "direction": "Sáu tháng cuối năm, tập trung hoàn thành các chỉ tiêu đã đăng ký.",
+}
+
+
+def _conferences_and_documents(term: Term, members: list, leader: User) -> None:
+    """The conferences of 2023 and its documents, the year-end ones sent to the board: sending the
+    third closes the year (the outgoing leader's rights on it end there)."""
+    present = {m.pk: "" for m in members}
+    head = members[0].unit  # Thanh tra tỉnh leads 2023
+    common = {
+        "chair_name": head.head_name,
+        "chair_title": f"{head.head_title} {head.name}",
+        "secretary_name": "Nguyễn Văn Bình",
+        "secretary_title": f"Chánh Văn phòng {head.name}",
+    }
+    conference_services.conference_save(
+        term=term, kind="signing", data={**common, "agenda": "Phát động thi đua; ký kết giao ước năm 2023."},
+        present=present, lock_version=None, by=leader,
+    )  # fmt: skip
+    conference_services.conference_save(
+        term=term, kind="midyear",
+        data={**common, "date": date(2023, 7, 14), "place": "Hội trường Thanh tra tỉnh",
+              "start_time": time(8, 0), "end_time": time(11, 0), "agenda": "Sơ kết 6 tháng đầu năm 2023."},
+        present=present, lock_version=None, by=leader,
+    )  # fmt: skip
+    conference_services.conference_save(
+        term=term, kind="yearend",
+        data={**common, "date": date(2023, 12, 28), "place": "Hội trường Thanh tra tỉnh",
+              "start_time": time(8, 0), "end_time": time(11, 30), "approved_count": len(members),
+              "agenda": "Tổng kết năm 2023; chấm điểm, bình xét, suy tôn; bầu lãnh đạo Khối năm 2024.",
+              "notes": "Hội nghị thống nhất kết quả chấm điểm và bình xét."},
+        present=None, lock_version=None, by=leader,
+    )  # fmt: skip
+    # The vote-count minutes first: sending the year-end report, minutes and proposal closes the year.
+    documents = [
+        ("count_minutes", "", date(2023, 12, 28), {"notes": ""}, ballot)
+        for ballot in term.ballots.order_by("pk")
+    ]
+    documents += [
+        ("report_midyear", "12/BC-KTĐNC", date(2023, 7, 14), MIDYEAR_2023, None),
+        ("report_yearend", "25/BC-KTĐNC", date(2023, 12, 28), REPORT_2023, None),
+        ("minutes", "26/BB-KTĐNC", date(2023, 12, 28), {"notes": "Hội nghị thống nhất."}, None),
+        ("proposal", "27/TTr-KTĐNC", date(2023, 12, 29), {"notes": ""}, None),
+    ]
+    for kind, number, day, sections, ballot in documents:
+        document = document_services.document_start(term=term, kind=kind, ballot=ballot, by=leader)
+        data = {"number": number, "place": PLACE, "date": day, "sections": sections}
+        document = document_services.document_update(
+            document=document, data=data, lock_version=None, by=leader
+        )
+        document_services.document_submit(document=document, by=leader)
+
+
 def _year_end(year: int) -> datetime:
     return datetime(year, 12, 20, 17, 0, tzinfo=TZ)
 
@@ -255,6 +332,7 @@ def add_scoring(term: Term, by: User) -> None:
         services.scoring_lock(criteria_set=criteria_set, by=leader)
         services.ranking_publish(criteria_set=criteria_set, by=leader)
         _votes(term, members, leader)
+        _conferences_and_documents(term, members, leader)
         CriteriaSet.objects.filter(pk=criteria_set.pk).update(
             deadline=_year_end(2023),
             locked_at=_year_end(2023) + timedelta(days=5),

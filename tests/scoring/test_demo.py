@@ -53,3 +53,23 @@ def test_scoring_is_in_the_audit_trail(demo):
         "explanation.decide",
         "scoring.lock",
     } <= actions
+
+
+def test_2023_conferences_and_documents_were_recorded_and_sent_which_closed_the_year(demo):
+    from blocs.models import Term
+    from scoring.models import Conference, Document
+
+    term = Term.objects.get(bloc__name=NOI_CHINH, year=2023)
+    assert set(Conference.objects.filter(term=term).values_list("kind", flat=True)) == {
+        "signing",
+        "midyear",
+        "yearend",
+    }
+    documents = Document.objects.filter(term=term)
+    assert set(documents.values_list("kind", flat=True)) == {
+        "report_yearend", "report_midyear", "minutes", "proposal", "count_minutes"
+    }  # fmt: skip
+    assert all(d.is_submitted and len(d.sha256) == 64 for d in documents)
+    assert not term.is_open
+    closing = AuditEvent.objects.get(action="term.close", term=term)
+    assert closing.reason.startswith("Đã gửi báo cáo, biên bản, tờ trình")  # closed by sending, as in life
