@@ -209,7 +209,11 @@ def document_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @GET_POST
 def document_scan(request: HttpRequest, pk: int) -> HttpResponse:
-    document = get_document_for_user(request, pk, write=True)
+    # The leader while the term is open; board staff at any time, since sending the third document
+    # closes the term before its signed paper can come back.
+    document = get_document_for_user(request, pk)
+    if not (can_edit_documents(request.user, document.term) or bloc_perms.is_board(request.user)):
+        raise PermissionDenied
     if not document.is_submitted or document.signed_scan:
         messages.error(
             request,

@@ -97,8 +97,9 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("scoring:document_pdf", "GET"): expect(VIEWERS + BOARD, 200),
     ("scoring:document_submit", "GET"): POST_ONLY,
     ("scoring:document_submit", "POST"): expect(["leader"], 302, seen_by=NOT_LEADER),
-    ("scoring:document_scan", "GET"): expect(["leader"], 200, seen_by=NOT_LEADER),
-    ("scoring:document_scan", "POST"): expect(["leader"], 302, seen_by=NOT_LEADER),
+    # Board staff too: the signed paper of the last document comes back after the term has closed.
+    ("scoring:document_scan", "GET"): expect(["leader", "board"], 200, seen_by=NOT_LEADER),
+    ("scoring:document_scan", "POST"): expect(["leader", "board"], 302, seen_by=NOT_LEADER),
     ("scoring:document_file", "GET"): expect(VIEWERS + BOARD, 200),
 }
 
@@ -161,6 +162,10 @@ def test_once_the_term_is_closed_its_leader_reads_but_changes_nothing(client):
     assert 'name="s_situation"' not in page and "Gửi văn bản" not in page
     listing = client.get(url_for("scoring:documents", world)).content.decode()
     assert "Soạn văn bản" not in listing and "đã kết thúc" in listing
+    # The signed paper still comes in, through board staff.
+    client.force_login(world.users["board"])
+    response = client.post(url_for("scoring:document_scan", world), post_data("scoring:document_scan", world))
+    assert response.status_code == 302 and db_state() != before
 
 
 @pytest.mark.django_db
