@@ -651,3 +651,16 @@ def test_overview_defaults_to_the_selected_year(client, board):
     page = client.get("/overview/").content.decode()
     assert "Tổng hợp các khối thi đua năm 2024" in page and current.bloc.name in page
     assert client.get("/overview/deadlines/").status_code == 200
+
+
+def test_a_units_users_reach_its_award_history_from_the_menu(client):
+    from blocs.models import Role
+    from tests.factories import make_term, unit_user
+
+    term = make_term(year=2024, members=3)
+    user = unit_user(term, Role.MEMBER)
+    client.force_login(user)
+    page = client.get("/").content.decode()
+    link = f'href="/units/{user.unit_id}/awards/"'
+    assert link in page and "Khen thưởng của đơn vị" in page
+    assert client.get(f"/units/{user.unit_id}/awards/").status_code == 200
