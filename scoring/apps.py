@@ -8,7 +8,8 @@ class ScoringConfig(AppConfig):
     def ready(self) -> None:
         from blocs.tasks import register
         from scoring.ballot_tasks import ballot_tasks
-        from scoring.tasks import scoring_tasks
+        from scoring.tasks import deadline_tasks, scoring_tasks
 
         register(scoring_tasks)
         register(ballot_tasks)
+        register(deadline_tasks)

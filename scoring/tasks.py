@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -173,4 +174,37 @@ def _for_term(term: Term, criteria_set: CriteriaSet | None) -> list[Task]:
                 criteria_set.get_absolute_url(),
             )
         )
+    return tasks
+
+
+DUE_SOON = timedelta(days=30)
+STEP_PAGES = {
+    "agreement_signed": "agreements:term_agreement",
+    "scoring_locked": "scoring:term_scoring",
+    "vote_closed": "scoring:ballots",
+    "documents_submitted": "scoring:documents",
+}
+
+
+def deadline_tasks(terms: Sequence[Term], user, *, board: bool) -> list[Task]:
+    """The board's deadlines that are near (30 days) or passed, for the leader and deputy of each
+    open term: one query when the board has set no deadline for the year, four otherwise."""
+    from scoring.services.overview import deadlines_for, overview_rows
+
+    mine = [t for t in terms if t.is_open and t.user_role in (Role.LEADER, Role.DEPUTY)]
+    if not mine:
+        return []
+    deadlines = deadlines_for(mine[0].year)
+    if not deadlines:
+        return []
+    today = timezone.localdate()
+    by_pk = {t.pk: t for t in mine}
+    tasks = []
+    for row in overview_rows(mine[0].year, deadlines=deadlines, today=today, term_ids=list(by_pk)):
+        for step in row.steps.values():
+            if step.done or step.due is None or (step.due - today > DUE_SOON and not step.overdue):
+                continue
+            when = f"đã quá hạn {step.due:%d/%m/%Y}" if step.overdue else f"hạn {step.due:%d/%m/%Y}"
+            term = by_pk[row.term.pk]
+            tasks.append(Task(term, f"{step.label} ({when})", reverse(STEP_PAGES[step.item], args=[term.pk])))
     return tasks

@@ -148,14 +148,14 @@ def _document_status(kind: str) -> Subquery:
     )
 
 
-def _terms_of(year: int) -> QuerySet:
+def _terms_of(year: int, term_ids=None) -> QuerySet:
     """The year's terms with every count and status the overview shows, in one query (plus one for
     the leader and deputy)."""
     ballots = Ballot.objects.filter(term=OuterRef("pk"))
     current = Agreement.objects.current().filter(term=OuterRef("pk"))
+    terms = Term.objects.for_year(year) if term_ids is None else Term.objects.filter(pk__in=term_ids)
     return (
-        Term.objects.for_year(year)
-        .select_related("bloc")
+        terms.select_related("bloc")
         .with_leadership()
         .annotate(
             n_members=_count(Membership.objects.filter(term=OuterRef("pk")), "term"),
@@ -225,7 +225,11 @@ def _steps(row: OverviewRow, deadlines: Mapping[str, date], today: date) -> dict
 
 
 def overview_rows(
-    year: int | None, *, today: date | None = None, deadlines: Mapping[str, date] | None = None
+    year: int | None,
+    *,
+    today: date | None = None,
+    deadlines: Mapping[str, date] | None = None,
+    term_ids=None,
 ) -> list[OverviewRow]:
     """One row per bloc with a term in `year`, by bloc name; overdue against the board's deadlines
     (`deadlines_for(year)` unless given) as of `today` (the local date by default). Four queries
@@ -236,7 +240,7 @@ def overview_rows(
     deadlines = deadlines_for(year) if deadlines is None else deadlines
     flags = government_flag_proposals(year)
     rows = []
-    for term in _terms_of(year):
+    for term in _terms_of(year, term_ids):
         leadership = {m.role: m for m in term.leadership}
         row = OverviewRow(
             term=term,

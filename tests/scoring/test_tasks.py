@@ -122,3 +122,23 @@ def test_once_scoring_is_locked_the_leader_is_asked_to_send_the_year_end_documen
         client, leader
     )
     assert not any(text.startswith("Gửi Ban") for text in tasks(client, unit_user(term, Role.DEPUTY)))
+
+
+def test_the_boards_deadlines_that_are_near_or_passed_are_on_the_leaders_dashboard(client, term):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from scoring.models import BoardDeadline
+
+    today = timezone.localdate()
+    BoardDeadline.objects.create(year=2024, item="agreement_signed", due=today - timedelta(days=2))
+    BoardDeadline.objects.create(year=2024, item="scoring_locked", due=today + timedelta(days=10))
+    BoardDeadline.objects.create(year=2024, item="vote_closed", due=today + timedelta(days=90))
+    leader_tasks = tasks(client, unit_user(term, Role.LEADER))
+    assert leader_tasks[f"Ký giao ước thi đua (đã quá hạn {today - timedelta(days=2):%d/%m/%Y})"] == (
+        f"/terms/{term.pk}/agreement/"
+    )
+    assert f"Khóa chấm điểm (hạn {today + timedelta(days=10):%d/%m/%Y})" in leader_tasks
+    assert not any(text.startswith("Bình xét, suy tôn (") for text in leader_tasks)  # not near yet
+    assert not any("hạn" in text and "(" in text for text in tasks(client, unit_user(term, Role.MEMBER)))
