@@ -20,15 +20,17 @@ from django.utils import timezone
 
 from agreements.demo import NOI_CHINH, PLACE, _leader_user, add_agreements
 from agreements.models import AwardKind
+from blocs.demo import PERSONAS
 from blocs.demo import load_demo as load_blocs
 from blocs.models import Term, User
 from scoring import services
-from scoring.models import BallotKind, BallotMode, CriteriaSet
+from scoring.models import BallotKind, BallotMode, BoardDeadline, CriteriaSet
 from scoring.models import CriterionKind as K
 from scoring.services import Cell
 from scoring.services import ballots as ballot_services
 from scoring.services import conferences as conference_services
 from scoring.services import documents as document_services
+from scoring.services import overview as overview_services
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 D = Decimal
@@ -359,4 +361,10 @@ def add_all(term: Term, by: User) -> None:
 
 
 def load_demo():
-    return load_blocs(on_open_term=add_all)
+    personas, created = load_blocs(on_open_term=add_all)
+    # The board's deadline for signing 2024's agreements (first quarter): blocs that have not signed
+    # show as overdue on the board's overview and on their leaders' dashboards.
+    if not BoardDeadline.objects.filter(year=2024).exists():
+        board = User.objects.get(username=PERSONAS[0].username)
+        overview_services.deadlines_set(year=2024, dues={"agreement_signed": date(2024, 3, 31)}, by=board)
+    return personas, created

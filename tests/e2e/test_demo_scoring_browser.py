@@ -58,3 +58,28 @@ def test_a_member_opens_its_sheet_from_the_dashboard(page, demo):
         == "13,5"
     )
     screenshot(page, "scoring-sheet")
+
+
+def test_the_board_overview_and_the_printed_year_end_documents(page, demo, tmp_path):
+    from scoring.models import Document
+
+    log_in(page, demo, "bantdkt")
+    page.get_by_role("link", name="Tổng hợp", exact=True).click()
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Tổng hợp")
+    assert page.locator("tbody tr").count() >= 5
+    screenshot(page, "overview")
+    page.goto(f"{demo}/overview/?year=2023")
+    assert "Đã gửi" in page.inner_text("main")
+
+    for kind, name in (
+        ("report_yearend", "print-report"),
+        ("minutes", "print-minutes"),
+        ("proposal", "print-proposal"),
+    ):
+        document = Document.objects.get(term__bloc__name=NOI_CHINH, term__year=2023, kind=kind)
+        response = page.request.get(f"{demo}/documents/{document.pk}/pdf/")
+        assert response.ok and response.body().startswith(b"%PDF-")
+        pdf = tmp_path / f"{kind}.pdf"
+        pdf.write_bytes(response.body())
+        (picture,) = print_pages(pdf, name, {"first": 1})
+        assert picture.stat().st_size > 5_000
