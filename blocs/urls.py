@@ -21,6 +21,7 @@ urlpatterns = [
     path("terms/<int:pk>/leadership/", manage.leadership, name="leadership"),
     path("terms/<int:pk>/elect/", manage.elect, name="elect"),
     path("terms/<int:pk>/close/", manage.term_close, name="term_close"),
+    path("terms/<int:pk>/audit/", browse.term_audit, name="term_audit"),
     path("units/", manage.unit_list, name="unit_list"),
     path("units/new/", manage.unit_create, name="unit_create"),
     path("units/<int:pk>/edit/", manage.unit_edit, name="unit_edit"),

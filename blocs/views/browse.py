@@ -1,6 +1,8 @@
 """Pages that read: the dashboard, the bloc list, a bloc's history, a term, and the health check."""
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -8,7 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from blocs import permissions as perms
-from blocs.models import Bloc, Membership, Role, Term
+from blocs.models import AuditEvent, Bloc, Membership, Role, Term, User
 from blocs.tasks import tasks_for
 from blocs.years import selected_year
 
@@ -121,3 +123,34 @@ def health(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@require_GET
+def term_audit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Board staff read a term's audit log, newest first, filtered by object type and by person."""
+    term = perms.get_term_for_user(request, pk)
+    if not perms.is_board(request.user):
+        raise PermissionDenied
+    events = AuditEvent.objects.filter(term=term).select_related("actor__unit")
+    object_type = request.GET.get("object", "")
+    actor = request.GET.get("actor", "")
+    types = sorted(set(AuditEvent.objects.filter(term=term).values_list("object_type", flat=True)))
+    people = list(
+        User.objects.filter(pk__in=AuditEvent.objects.filter(term=term).values("actor_id")).order_by(
+            "full_name"
+        )
+    )
+    if object_type in types:
+        events = events.filter(object_type=object_type)
+    if actor.isdigit():
+        events = events.filter(actor_id=int(actor))
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    context = {
+        "term": term,
+        "page": page,
+        "types": types,
+        "people": people,
+        "object_type": object_type,
+        "actor": int(actor) if actor.isdigit() else None,
+    }
+    return render(request, "blocs/audit.html", context)

@@ -80,6 +80,7 @@ def url_for(name: str, w: World) -> str:
         "blocs:leadership": f"/terms/{t}/leadership/",
         "blocs:elect": f"/terms/{t}/elect/",
         "blocs:term_close": f"/terms/{t}/close/",
+        "blocs:term_audit": f"/terms/{t}/audit/",
         "blocs:unit_list": "/units/",
         "blocs:unit_create": "/units/new/",
         "blocs:unit_edit": f"/units/{w.member_unit.pk}/edit/",
@@ -190,6 +191,8 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ),
     ("blocs:term_close", "GET"): expect(BOARD, 200, seen_by=VIEWERS),
     ("blocs:term_close", "POST"): expect(BOARD, 302, seen_by=VIEWERS),
+    # The audit log is board staff's to read; who can see the term but is not board staff gets 403.
+    ("blocs:term_audit", "GET"): expect(BOARD, 200, seen_by=VIEWERS),
     ("blocs:unit_list", "GET"): expect(BOARD, 200),
     ("blocs:unit_create", "GET"): expect(BOARD, 200),
     ("blocs:unit_create", "POST"): expect(BOARD, 302),
