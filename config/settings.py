@@ -177,6 +177,11 @@ try:
     CACHES = {"default": env.cache_url_config(_raw("CACHE_URL") or "locmemcache://")}
 except Exception as exc:  # django-environ raises several types for a URL it does not know
     raise ImproperlyConfigured(f"CACHE_URL is not understood: {exc}") from None
+# Wrong passwords for one account (four times as many from one address) before login is refused
+# for LOGIN_LOCKOUT_SECONDS (blocs/login.py); counted in the shared cache.
+LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5, minimum=1)
+LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 900, minimum=1)
+
 # Failed verification codes from one address before it gets 429 for VERIFY_WINDOW_SECONDS.
 VERIFY_MAX_MISSES = env_int("VERIFY_MAX_MISSES", 5, minimum=1)
 VERIFY_WINDOW_SECONDS = env_int("VERIFY_WINDOW_SECONDS", 600, minimum=1)
