@@ -59,6 +59,9 @@ class CriteriaSetQuerySet(models.QuerySet):
     def templates(self):
         return self.filter(term__isnull=True)
 
+    def nominal_max_of(self, pk: int) -> Decimal:
+        return self.with_nominal_max().values_list("nominal_max", flat=True).get(pk=pk)
+
 
 class CriteriaSet(models.Model):
     """A term's criteria and its scoring settings; with no term, a template kept by the board."""

@@ -6,7 +6,6 @@ the term, in the same transaction: the outgoing leader keeps the leader's rights
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -17,6 +16,7 @@ from django.utils.module_loading import import_string
 
 from agreements.forms import CONTROL_MESSAGE
 from agreements.models import Agreement
+from agreements.printing import sha256
 from blocs.models import Role, Term, User
 from blocs.services import audit_record, term_close
 from blocs.uploads import validate_pdf_upload
@@ -294,7 +294,7 @@ def document_submit(*, document: Document, by: User | None) -> Document:
     frozen = printing.build(document)
     pdf = printing.render(frozen, kind=document.kind, draft=False)
     document.frozen = frozen
-    document.sha256 = hashlib.sha256(pdf).hexdigest()
+    document.sha256 = sha256(pdf)
     document.pdf.save(f"{document.kind}.pdf", ContentFile(pdf), save=False)
     document.status = DocumentStatus.SUBMITTED
     document.submitted_at = timezone.now()

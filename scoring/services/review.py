@@ -149,9 +149,9 @@ def _self_points(criteria_set: CriteriaSet, subject: Membership) -> dict[int, De
     )
 
 
-def review_errors(*, sheet: Assessment, cells: dict[int, Cell]) -> dict[str, str]:
-    """Cell messages of a review without saving: the criterion's rules, and a comment wherever the
-    reviewed score differs from the self-assessment."""
+def _checked(sheet: Assessment, cells: dict[int, Cell]):
+    """The cells checked against their criteria, plus a comment wherever the reviewed score differs
+    from the self-assessment: (messages by `c<pk>`, the changes to make)."""
     errors, changes = _evaluate(sheet.criteria_set, sheet.subject, cells, sheet)
     self_points = _self_points(sheet.criteria_set, sheet.subject)
     for criterion, _old, values in changes:
@@ -160,7 +160,12 @@ def review_errors(*, sheet: Assessment, cells: dict[int, Cell]) -> dict[str, str
             continue
         if values["points"] != self_points.get(criterion.pk) and not values["note"].strip():
             errors[key] = "Điểm thẩm định khác điểm tự chấm: ghi nhận xét, lý do."
-    return errors
+    return errors, changes
+
+
+def review_errors(*, sheet: Assessment, cells: dict[int, Cell]) -> dict[str, str]:
+    """Cell messages of a review without saving."""
+    return _checked(sheet, cells)[0]
 
 
 @transaction.atomic
@@ -173,10 +178,9 @@ def review_save(
     sheet.criteria_set = criteria_set
     if sheet.layer not in REVIEW_LAYERS:
         raise ValidationError("Đây không phải phiếu thẩm định.")
-    errors = review_errors(sheet=sheet, cells=cells)
+    errors, changes = _checked(sheet, cells)
     if errors:
         raise ValidationError(errors)
-    _errors, changes = _evaluate(criteria_set, sheet.subject, cells, sheet)
     if not changes:
         return sheet
     _ensure_reviewing(criteria_set)

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from blocs import permissions as bloc_perms
-from scoring import forms, io, services
+from scoring import exports, forms, io, services
 from scoring import permissions as perms
 from scoring.models import Assessment, CriteriaSet, Criterion, Layer, SheetStatus
 from scoring.views.common import GET_POST, _errors, _form_errors
@@ -45,9 +45,7 @@ def term_scoring(request: HttpRequest, term_pk: int) -> HttpResponse:
 def _criteria_context(request: HttpRequest, criteria_set: CriteriaSet) -> dict:
     user = request.user
     criteria = list(criteria_set.criteria.in_order())
-    nominal = (
-        CriteriaSet.objects.with_nominal_max().values_list("nominal_max", flat=True).get(pk=criteria_set.pk)
-    )
+    nominal = CriteriaSet.objects.nominal_max_of(criteria_set.pk)
     context = {
         "criteria_set": criteria_set,
         "term": criteria_set.term,
@@ -271,16 +269,12 @@ def criteria_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         raise Http404
     criteria_set = perms.get_criteria_set_for_user(request, pk)
     year = criteria_set.term.year if criteria_set.term else "mau"
+    name = f"tieu-chi-{year}.{fmt}"
     if fmt == "xlsx":
-        content, kind = (
-            io.export_xlsx(criteria_set),
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    else:
-        content, kind = io.export_csv(criteria_set), "text/csv; charset=utf-8"
-    response = HttpResponse(content, content_type=kind)
-    response["Content-Disposition"] = f'attachment; filename="tieu-chi-{year}.{fmt}"'
-    return response
+        return exports.attachment(io.export_xlsx(criteria_set), name, private=False)
+    return exports.attachment(
+        io.export_csv(criteria_set), name, content_type="text/csv; charset=utf-8", private=False
+    )
 
 
 # Templates kept by the board --------------------------------------------------------------------

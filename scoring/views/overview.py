@@ -7,8 +7,6 @@ gets a 404: these pages do not exist for them.
 
 from __future__ import annotations
 
-from io import BytesIO
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,17 +14,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 
 from blocs.models import Term, Unit
 from blocs.permissions import is_board
 from blocs.years import selected_year
+from scoring import exports
+from scoring.exports import attachment
 from scoring.overview_forms import AwardDecisionForm, DeadlinesForm
 from scoring.services import overview as service
 from scoring.views.common import GET_POST, _form_errors
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _require_board(request: HttpRequest) -> None:
@@ -81,77 +77,9 @@ def overview_export(request: HttpRequest) -> HttpResponse:
     _require_board(request)
     year = selected_year(request)
     rows = service.overview_rows(year)
-    response = HttpResponse(overview_xlsx(year, rows, _summary(rows)), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="tong-hop-khoi-thi-dua-{year or "0"}.xlsx"'
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-OVERVIEW_COLUMNS = [
-    "STT",
-    "Khối thi đua",
-    "Số thành viên",
-    "Trưởng khối",
-    "Phó trưởng khối",
-    "Giao ước",
-    "Chấm điểm",
-    "Hạn nộp phiếu tự chấm",
-    "Phiếu tự chấm đã nộp",
-    "Bình xét, suy tôn",
-    *[service.DOCUMENT_SHORT[k] for k in service.DOCUMENT_KINDS],
-    "Đề nghị Cờ thi đua của Chính phủ",
-    "Số việc đã xong (trên 4)",
-    "Quá hạn",
-]
-
-
-def overview_xlsx(year: int | None, rows: list, flag: dict) -> bytes:
-    """The overview's table: a title, the Government-flag line, a bold header, one row per bloc."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Tổng hợp"
-    sheet.append([f"Tổng hợp tiến độ các khối thi đua năm {year or ''}".strip()])
-    sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append(
-        [
-            f"Đề nghị Cờ thi đua của Chính phủ: {flag['proposed']} đơn vị; tối đa {flag['allowed']} "
-            f"({flag['share']} % của {flag['blocs']} đơn vị dẫn đầu khối)"
-            + (" – VƯỢT MỨC" if flag["over"] else "")
-        ]
+    return attachment(
+        exports.overview_xlsx(year, rows, _summary(rows)), f"tong-hop-khoi-thi-dua-{year or '0'}.xlsx"
     )
-    sheet.append(OVERVIEW_COLUMNS)
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for i, row in enumerate(rows, 1):
-        deadline = timezone.localtime(row.deadline).replace(tzinfo=None) if row.deadline else None
-        sheet.append(
-            [
-                i,
-                row.bloc.name,
-                row.members,
-                row.leader.display_name if row.leader else "",
-                row.deputy.display_name if row.deputy else "",
-                row.agreement_label,
-                row.scoring_label,
-                deadline,
-                row.submitted,
-                row.vote_label,
-                *[label for _kind, _name, label in row.document_rows],
-                row.government_flag,
-                row.steps_done,
-                "; ".join(f"{s.label} (hạn {s.due:%d/%m/%Y})" for s in row.overdue),
-            ]
-        )
-        if deadline:
-            sheet.cell(row=sheet.max_row, column=8).number_format = "dd/mm/yyyy hh:mm"
-    sheet.column_dimensions["B"].width = 45
-    for col in "DE":
-        sheet.column_dimensions[col].width = 35
-    sheet.freeze_panes = "C4"
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 @GET_POST

@@ -14,7 +14,6 @@ from scoring import permissions as perms
 from scoring.models import Assessment, CriteriaSet, Explanation, FinalScore, Layer, SheetStatus
 from scoring.views.common import _errors
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PALETTE = ["#1f4e79", "#2e7d32", "#8d6e00", "#6a1b9a", "#00695c", "#ad1457", "#37474f", "#4e342e"]
 
 
@@ -54,9 +53,7 @@ def grid_context(criteria_set: CriteriaSet) -> dict:
         }
         for c in criteria
     ]
-    nominal = (
-        CriteriaSet.objects.with_nominal_max().values_list("nominal_max", flat=True).get(pk=criteria_set.pk)
-    )
+    nominal = CriteriaSet.objects.nominal_max_of(criteria_set.pk)
     return {
         "members": members,
         "rows": rows,
@@ -139,18 +136,11 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("scoring:ranking", criteria_set.pk)
 
 
-def _xlsx(content: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @require_GET
 def grid_export(request: HttpRequest, pk: int) -> HttpResponse:
     criteria_set = perms.get_criteria_set_for_user(request, pk)
     perms.require(perms.can_view_results(request.user, criteria_set))
-    return _xlsx(
+    return exports.attachment(
         exports.grid_xlsx(criteria_set, grid_context(criteria_set)),
         f"bang-diem-{criteria_set.term.year}.xlsx",
     )
@@ -161,4 +151,6 @@ def ranking_export(request: HttpRequest, pk: int) -> HttpResponse:
     criteria_set = perms.get_criteria_set_for_user(request, pk)
     perms.require(perms.can_view_ranking(request.user, criteria_set))
     ranked = services.ranking(criteria_set)
-    return _xlsx(exports.ranking_xlsx(criteria_set, ranked), f"xep-hang-{criteria_set.term.year}.xlsx")
+    return exports.attachment(
+        exports.ranking_xlsx(criteria_set, ranked), f"xep-hang-{criteria_set.term.year}.xlsx"
+    )
