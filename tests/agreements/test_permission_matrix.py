@@ -11,7 +11,14 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from agreements import services
-from tests.blocs.test_permission_matrix import PERSONAS, SIGNED_IN, VIEWERS, World, db_state, expect
+from tests.blocs.test_permission_matrix import (
+    PERSONAS,
+    SIGNED_IN,
+    VIEWERS,
+    World,
+    check_case,
+    expect,
+)
 from tests.factories import make_agreement
 
 TINY_PDF = b"%PDF-1.4\n% test\n%%EOF\n"
@@ -191,21 +198,10 @@ def worlds(module_db):
 )
 def test_permission_matrix(client, worlds, name, method, persona, status):
     world = worlds[STATE.get(name, "draft")]
-    if persona != "anonymous":
-        client.force_login(world.users[persona])
-    url = url_for(name, world)
-    before = db_state() if (name, method) in MUTATING else None
-    response = client.get(url) if method == "GET" else client.post(url, post_data(name, world))
-    if response.streaming:
-        b"".join(response.streaming_content)
-        response.close()
-    assert response.status_code == status, getattr(response, "content", b"").decode(errors="replace")[:2000]
-    if before is not None:
-        accepted = status == 302 and persona != "anonymous"
-        after = db_state()
-        assert (after != before) if accepted else (after == before), (
-            "an accepted POST changed nothing" if accepted else "a refused POST changed the database"
-        )
+    check_case(
+        client, world, persona, status, url=url_for(name, world), method=method,
+        data=lambda: post_data(name, world), mutating=(name, method) in MUTATING,
+    )  # fmt: skip
 
 
 def test_every_url_has_a_succeeding_persona():

@@ -251,6 +251,26 @@ def shared_world(module_db):
     return World()
 
 
+def check_case(client, world, persona: str, status: int, *, url: str, method: str, data, mutating: bool):
+    """One row of a permission matrix: the persona gets `status`; a refused POST leaves every row of
+    the database as it was, an accepted one changes something. `data` is called only for a POST."""
+    if persona != "anonymous":
+        client.force_login(world.users[persona])
+    before = db_state() if mutating else None
+    response = client.get(url) if method == "GET" else client.post(url, data())
+    if response.streaming:
+        b"".join(response.streaming_content)
+        response.close()
+    assert response.status_code == status, getattr(response, "content", b"").decode(errors="replace")[:2000]
+    if before is not None:
+        accepted = status == 302 and persona != "anonymous"
+        after = db_state()
+        assert (after != before) if accepted else (after == before), (
+            "an accepted POST changed nothing" if accepted else "a refused POST changed the database"
+        )
+    return response
+
+
 CASES = [
     (name, method, persona, status)
     for (name, method), table in MATRIX.items()
@@ -264,24 +284,10 @@ CASES = [
 )
 def test_permission_matrix(client, shared_world, name, method, persona, status):
     world = shared_world
-    if persona != "anonymous":
-        client.force_login(world.users[persona])
-    url = url_for(name, world)
-    before = db_state() if (name, method) in MUTATING else None
-    if method == "GET":
-        response = client.get(url)
-    else:
-        response = client.post(url, post_data(name, world))
-    if response.streaming:
-        b"".join(response.streaming_content)
-        response.close()
-    assert response.status_code == status, getattr(response, "content", b"").decode()[:2000]
-    if before is not None:
-        accepted = status == 302 and persona != "anonymous"
-        after = db_state()
-        assert (after != before) if accepted else (after == before), (
-            "an accepted POST changed nothing" if accepted else "a refused POST changed the database"
-        )
+    check_case(
+        client, world, persona, status, url=url_for(name, world), method=method,
+        data=lambda: post_data(name, world), mutating=(name, method) in MUTATING,
+    )  # fmt: skip
 
 
 def test_every_url_has_a_succeeding_persona():
