@@ -354,3 +354,22 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Nhật ký chỉ được ghi thêm, không được xóa.")
+
+
+class SubmitReceipt(models.Model):
+    """One posted form, by its fingerprint (blocs/submits.py): a second identical POST of the same
+    person finds the first's receipt and is answered with the first's redirect instead of being
+    done again. Kept for settings.DUPLICATE_SUBMIT_WINDOW seconds."""
+
+    key = models.CharField(max_length=64, unique=True)
+    user_id = models.BigIntegerField()
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Empty while the first request is being processed; its redirect target once it succeeded.
+    location = models.CharField(max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = "biên nhận lần gửi"
+        verbose_name_plural = "biên nhận lần gửi"
+
+    def __str__(self) -> str:
+        return self.key

@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "blocs.submits.DuplicateSubmitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -182,6 +183,11 @@ except Exception as exc:  # django-environ raises several types for a URL it doe
 # for LOGIN_LOCKOUT_SECONDS (blocs/login.py); counted in the shared cache.
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5, minimum=1)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 900, minimum=1)
+# An identical second POST of the same person within this many seconds is a double click: it is
+# answered with the first's redirect instead of being done again (blocs/submits.py). It waits up to
+# DUPLICATE_SUBMIT_WAIT seconds for the first to finish.
+DUPLICATE_SUBMIT_WINDOW = env_int("DUPLICATE_SUBMIT_WINDOW", 600, minimum=1)
+DUPLICATE_SUBMIT_WAIT = env_int("DUPLICATE_SUBMIT_WAIT", 20, minimum=1)
 
 # Failed verification codes from one address before it gets 429 for VERIFY_WINDOW_SECONDS.
 VERIFY_MAX_MISSES = env_int("VERIFY_MAX_MISSES", 5, minimum=1)

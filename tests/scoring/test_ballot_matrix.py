@@ -17,7 +17,7 @@ import pytest
 from blocs.services import term_close
 from scoring.models import Ballot, BallotCandidate, BallotChoice, BallotPresence
 from scoring.services import ballots as ballot_services
-from tests.blocs.test_permission_matrix import SIGNED_IN, VIEWERS, World, db_state, expect
+from tests.blocs.test_permission_matrix import SIGNED_IN, VIEWERS, World, check_case, db_state, expect
 from tests.scoring.ballot_factories import candidate, cast, make_ballot
 
 BOARD = ["board"]
@@ -151,20 +151,14 @@ def worlds(module_db):
 )
 def test_permission_matrix(client, worlds, name, method, persona, status):
     world = worlds[STATE[name]]
-    if persona != "anonymous":
-        client.force_login(world.users[persona])
-    before = db_state() if (name, method) in MUTATING else None
-    response = _request(client, name, method, world)
-    assert response.status_code == status, response.content.decode(errors="replace")[:2000]
-    if before is not None:
-        accepted = status == 302 and persona != "anonymous"
-        after = db_state()
-        assert (after != before) if accepted else (after == before), (
-            "an accepted POST changed nothing" if accepted else "a refused POST changed the database"
-        )
-        if accepted:  # and it did what it says, without an error message on the way
-            page = client.get(response["Location"]).content.decode()
-            assert "alert-danger" not in page, page[:3000]
+    response = check_case(
+        client, world, persona, status, url=url_for(name, world), method=method,
+        data=lambda: post_data(name, world), mutating=(name, method) in MUTATING,
+    )  # fmt: skip
+    if (name, method) in MUTATING and status == 302 and persona != "anonymous":
+        # and it did what it says, without an error message on the way
+        page = client.get(response["Location"]).content.decode()
+        assert "alert-danger" not in page, page[:3000]
 
 
 def test_every_url_has_a_succeeding_persona():

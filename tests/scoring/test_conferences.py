@@ -10,7 +10,7 @@ import pytest
 from agreements.models import Agreement
 from blocs.models import AuditEvent, Role
 from scoring.models import Conference, ConferenceAttendance
-from tests.blocs.test_permission_matrix import VIEWERS, World, db_state, expect
+from tests.blocs.test_permission_matrix import VIEWERS, World, check_case, db_state, expect
 from tests.factories import make_agreement, make_term, unit_user
 from tests.scoring.ballot_factories import make_ballot
 
@@ -139,18 +139,14 @@ def world(module_db):
     ("name", "method", "persona", "status"), CASES, ids=[f"{c[0]}-{c[1]}-{c[2]}" for c in CASES]
 )
 def test_permission_matrix(client, world, name, method, persona, status):
-    if persona != "anonymous":
-        client.force_login(world.users[persona])
     url = {
         "scoring:conferences": f"/terms/{world.term.pk}/conferences/",
         "scoring:conference": f"/terms/{world.term.pk}/conferences/midyear/",
     }[name]
-    before = db_state() if method == "POST" else None
-    response = client.get(url) if method == "GET" else client.post(url, {**MIDYEAR, "approved_count": ""})
-    assert response.status_code == status
-    if before is not None:
-        accepted = status == 302 and persona != "anonymous"
-        assert (db_state() != before) if accepted else (db_state() == before)
+    check_case(
+        client, world, persona, status, url=url, method=method,
+        data=lambda: {**MIDYEAR, "approved_count": ""}, mutating=method == "POST",
+    )  # fmt: skip
 
 
 def test_unknown_kinds_are_not_found(client, term):

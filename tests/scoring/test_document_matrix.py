@@ -22,7 +22,7 @@ from blocs.models import Role
 from blocs.services import term_close
 from scoring.models import Document, DocumentKind, DocumentStatus
 from scoring.services import documents as docs
-from tests.blocs.test_permission_matrix import SIGNED_IN, VIEWERS, World, db_state, expect
+from tests.blocs.test_permission_matrix import SIGNED_IN, VIEWERS, World, check_case, db_state, expect
 from tests.factories import unit_user
 from tests.scoring.ballot_factories import make_ballot
 from tests.scoring.test_documents import NARRATIVE, PDF_BYTES, ready_report, scored_year
@@ -122,21 +122,10 @@ def world(module_db):
     ("name", "method", "persona", "status"), CASES, ids=[f"{c[0]}-{c[1]}-{c[2]}" for c in CASES]
 )
 def test_permission_matrix(client, world, name, method, persona, status):
-    if persona != "anonymous":
-        client.force_login(world.users[persona])
-    url = url_for(name, world)
-    before = db_state() if (name, method) in MUTATING else None
-    response = client.get(url) if method == "GET" else client.post(url, post_data(name, world))
-    if response.streaming:
-        b"".join(response.streaming_content)
-        response.close()
-    assert response.status_code == status, getattr(response, "content", b"").decode(errors="replace")[:2000]
-    if before is not None:
-        accepted = status == 302 and persona != "anonymous"
-        after = db_state()
-        assert (after != before) if accepted else (after == before), (
-            "an accepted POST changed nothing" if accepted else "a refused POST changed the database"
-        )
+    check_case(
+        client, world, persona, status, url=url_for(name, world), method=method,
+        data=lambda: post_data(name, world), mutating=(name, method) in MUTATING,
+    )  # fmt: skip
 
 
 def test_every_url_has_a_succeeding_persona():

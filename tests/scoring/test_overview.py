@@ -400,11 +400,11 @@ def test_board_sets_the_deadlines_of_a_year_with_audit(client, board):
     assert (moved.old, moved.new) == ({"due": "2024-03-31"}, {"due": "2024-04-15"})
     assert (cleared.old, cleared.new) == ({"due": "2025-01-15"}, None)
 
-    # The same dates again: nothing changes, nothing is logged.
+    # The same dates again from the page rendered anew (a new CSRF token, so not a double click):
+    # nothing changes, nothing is logged.
     count = AuditEvent.objects.count()
-    response = client.post(
-        f"/overview/deadlines/?year={YEAR}", deadline_post(agreement_signed="15/04/2024"), follow=True
-    )
+    again = deadline_post(agreement_signed="15/04/2024") | {"csrfmiddlewaretoken": "rendered-again"}
+    response = client.post(f"/overview/deadlines/?year={YEAR}", again, follow=True)
     assert "Không có hạn nào thay đổi." in response.content.decode()
     assert AuditEvent.objects.count() == count
 
