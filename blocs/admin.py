@@ -34,10 +34,18 @@ class BlocAdmin(NoDeleteAdmin):
 
 
 class MembershipInline(admin.TabularInline):
+    """Shown, not edited: members, leader and deputy change through the pages, whose services keep
+    the rotation rules and write the audit log."""
+
     model = Membership
     extra = 0
     fields = ["unit", "position", "role", "chosen_by"]
-    autocomplete_fields = ["unit"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
@@ -48,6 +56,8 @@ class TermAdmin(NoDeleteAdmin):
     list_display = ["bloc", "year", "status", "decision_number", "decision_date"]
     list_filter = ["year", "status"]
     search_fields = ["bloc__name"]
+    # A year is closed (and everything scored and voted in it frozen) only by the page's service.
+    readonly_fields = ["bloc", "year", "status", "closed_at"]
     inlines = [MembershipInline]
 
 
