@@ -7,11 +7,13 @@ signatory never changes what was printed and signed.
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import date
 from io import BytesIO
 
 import segno
 from django.conf import settings
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -110,6 +112,23 @@ def render_html(data: dict, *, draft: bool, code: str | None = None, preview: bo
 
 def render(data: dict, *, draft: bool, code: str | None = None) -> bytes:
     return render_pdf(render_html(data, draft=draft, code=code))
+
+
+# A draft prints anew on every request, and every bloc prints on the same morning: the PDF is kept
+# in the shared cache under the SHA-256 of the snapshot it prints, so that the same content renders
+# once. Any change to what the draft prints is a new key; the time limit bounds how long a new
+# print layout (a deployment) takes to reach drafts whose content did not change.
+DRAFT_PDF_SECONDS = 600
+
+
+def render_draft(data: dict) -> bytes:
+    digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+    key = f"agreement-draft-pdf:{digest}"
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = render(data, draft=True)
+        cache.set(key, pdf, DRAFT_PDF_SECONDS)
+    return pdf
 
 
 def sha256(data: bytes) -> str:

@@ -372,7 +372,7 @@ def pdf(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = perms.get_agreement_for_user(request, pk)
     if not agreement.is_draft:
         return download(request, pk, "final")
-    body = printing.render(printing.snapshot(agreement), draft=True)
+    body = printing.render_draft(printing.snapshot(agreement))
     response = HttpResponse(body, content_type="application/pdf")
     name = f"du-thao-giao-uoc-{agreement.term.year}-v{agreement.version}.pdf"
     response["Content-Disposition"] = f'inline; filename="{name}"'

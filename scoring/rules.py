@@ -70,7 +70,9 @@ def figure(value) -> str:
     """A score as every page and document prints it: "87,5", "−1,5" (a true minus sign), "—" for none."""
     if value is None or value == "":
         return "—"
-    return fmt(Decimal(str(value))).replace("-", "−")
+    if not isinstance(value, Decimal):  # a stored score already is one; a frozen document's is a string
+        value = Decimal(str(value))
+    return fmt(value).replace("-", "−")
 
 
 def _on_step(value: Decimal, step: Decimal) -> bool:

@@ -188,7 +188,7 @@ STEP_PAGES = {
 
 def deadline_tasks(terms: Sequence[Term], user, *, board: bool) -> list[Task]:
     """The board's deadlines that are near (30 days) or passed, for the leader and deputy of each
-    open term: one query when the board has set no deadline for the year, four otherwise."""
+    open term: one query when the board has set no deadline for the year, two otherwise."""
     from scoring.services.overview import deadlines_for, overview_rows
 
     mine = [t for t in terms if t.is_open and t.user_role in (Role.LEADER, Role.DEPUTY)]
@@ -200,7 +200,10 @@ def deadline_tasks(terms: Sequence[Term], user, *, board: bool) -> list[Task]:
     today = timezone.localdate()
     by_pk = {t.pk: t for t in mine}
     tasks = []
-    for row in overview_rows(mine[0].year, deadlines=deadlines, today=today, term_ids=list(by_pk)):
+    rows = overview_rows(
+        mine[0].year, deadlines=deadlines, today=today, term_ids=list(by_pk), steps_only=True
+    )
+    for row in rows:
         for step in row.steps.values():
             if step.done or step.due is None or (step.due - today > DUE_SOON and not step.overdue):
                 continue

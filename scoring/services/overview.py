@@ -148,15 +148,16 @@ def _document_status(kind: str) -> Subquery:
     )
 
 
-def _terms_of(year: int, term_ids=None) -> QuerySet:
+def _terms_of(year: int, term_ids=None, *, leadership: bool = True) -> QuerySet:
     """The year's terms with every count and status the overview shows, in one query (plus one for
     the leader and deputy)."""
     ballots = Ballot.objects.filter(term=OuterRef("pk"))
     current = Agreement.objects.current().filter(term=OuterRef("pk"))
     terms = Term.objects.for_year(year) if term_ids is None else Term.objects.filter(pk__in=term_ids)
+    if leadership:
+        terms = terms.with_leadership()
     return (
         terms.select_related("bloc")
-        .with_leadership()
         .annotate(
             n_members=_count(Membership.objects.filter(term=OuterRef("pk")), "term"),
             agreement_status=Coalesce(Subquery(current.values("status")[:1]), Value("")),
@@ -230,18 +231,20 @@ def overview_rows(
     today: date | None = None,
     deadlines: Mapping[str, date] | None = None,
     term_ids=None,
+    steps_only: bool = False,
 ) -> list[OverviewRow]:
     """One row per bloc with a term in `year`, by bloc name; overdue against the board's deadlines
     (`deadlines_for(year)` unless given) as of `today` (the local date by default). Four queries
-    whatever the number of blocs (three when the deadlines are given)."""
+    whatever the number of blocs (three when the deadlines are given). `steps_only` (a dashboard's
+    deadlines) leaves out the leader, the deputy and the Government-flag count: one query."""
     if year is None:
         return []
     today = today or timezone.localdate()
     deadlines = deadlines_for(year) if deadlines is None else deadlines
-    flags = government_flag_proposals(year)
+    flags = {} if steps_only else government_flag_proposals(year)
     rows = []
-    for term in _terms_of(year, term_ids):
-        leadership = {m.role: m for m in term.leadership}
+    for term in _terms_of(year, term_ids, leadership=not steps_only):
+        leadership = {} if steps_only else {m.role: m for m in term.leadership}
         row = OverviewRow(
             term=term,
             members=term.n_members,

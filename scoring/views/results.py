@@ -7,11 +7,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from scoring import exports, services
 from scoring import permissions as perms
 from scoring.models import Assessment, CriteriaSet, Explanation, FinalScore, Layer, SheetStatus
+from scoring.rules import figure
 from scoring.views.common import _errors
 
 PALETTE = ["#1f4e79", "#2e7d32", "#8d6e00", "#6a1b9a", "#00695c", "#ad1457", "#37474f", "#4e342e"]
@@ -21,7 +24,13 @@ def grid_context(criteria_set: CriteriaSet) -> dict:
     """Everything the grid shows, in a fixed number of queries whatever the bloc or table size."""
     members = list(services.with_totals(criteria_set).order_by("position", "pk"))
     criteria = list(criteria_set.criteria.in_order())
-    finals = {(f.subject_id, f.criterion_id): f for f in FinalScore.objects.filter(criteria_set=criteria_set)}
+    # Plain rows, not model instances: a large grid has members × criteria of them.
+    finals = {
+        (f.subject_id, f.criterion_id): f
+        for f in FinalScore.objects.filter(criteria_set=criteria_set).values_list(
+            "subject_id", "criterion_id", "self_points", "reviewed_points", "points", named=True
+        )
+    }
     explanations = {
         (e.subject_id, e.criterion_id): e
         for e in Explanation.objects.filter(criteria_set=criteria_set).select_related(
@@ -63,11 +72,40 @@ def grid_context(criteria_set: CriteriaSet) -> dict:
     }
 
 
+def _cells_html(row: dict) -> str:
+    """A criterion's row of cells, written here rather than by the template: a grid has members ×
+    criteria cells, and the template language costs several times more per cell."""
+    if row["criterion"].is_group:
+        return mark_safe('<td class="small text-nowrap"></td>' * len(row["cells"]))  # noqa: S308
+    cells = []
+    for cell in row["cells"]:
+        final, explanation = cell["final"], cell["explanation"]
+        text = ""
+        if final is not None:
+            text = format_html(
+                "T {} · TĐ {} · <strong>C {}</strong>",
+                figure(final.self_points),
+                figure(final.reviewed_points),
+                figure(final.points),
+            )
+            if explanation is not None:
+                decided = explanation.decided_points is not None
+                text += format_html(
+                    '<br><span class="badge text-bg-info">{}</span>',
+                    "đã quyết định" if decided else "giải trình",
+                )
+        cells.append(format_html('<td class="small text-nowrap">{}</td>', text))
+    return mark_safe("".join(cells))  # noqa: S308 -- every piece went through format_html
+
+
 @require_GET
 def grid(request: HttpRequest, pk: int) -> HttpResponse:
     criteria_set = perms.get_criteria_set_for_user(request, pk)
     perms.require(perms.can_view_results(request.user, criteria_set))
-    context = grid_context(criteria_set) | {
+    context = grid_context(criteria_set)
+    for row in context["rows"]:
+        row["cells_html"] = _cells_html(row)
+    context |= {
         "criteria_set": criteria_set,
         "term": criteria_set.term,
         "can_manage": perms.can_manage_review(request.user, criteria_set),

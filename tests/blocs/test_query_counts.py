@@ -84,7 +84,7 @@ def _pages(size: dict, persona: str, prefix: str):
 # The first page also saves the chosen year in the session (3 queries on that request only).
 # The leader's dashboard has five more than the board's: the agreements' tasks, scoring's tasks, the
 # review sheets the unit has to write, the ballots' tasks and the board's deadlines (one query each;
-# three more when the board has set deadlines for the year).
+# one more when the board has set deadlines for the year).
 PINNED = {
     "board": {"dashboard": 11, "bloc_list": 8, "bloc_detail": 8, "term_detail": 8, "elect": 9},
     "leader": {"dashboard": 16, "bloc_list": 7, "bloc_detail": 9, "term_detail": 9, "elect": 11},
