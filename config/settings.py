@@ -4,6 +4,8 @@ Every variable is read through the helpers below, which raise ImproperlyConfigur
 they do not understand rather than silently falling back to a default.
 """
 
+import importlib.util
+import json
 from pathlib import Path
 
 import environ
@@ -154,8 +156,25 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded files (decision scans, signed agreements) are private: no MEDIA_URL is served, every
 # file goes out through a view that checks permission.
 MEDIA_ROOT = Path(_raw("MEDIA_ROOT") or BASE_DIR / "media")
+# Where uploaded and generated files go (agreement PDFs, scans, evidence). One server: MEDIA_ROOT.
+# Several app servers share them: MEDIA_ROOT on a shared file system mounted on each (NFS…), or
+# another Django storage backend named by MEDIA_STORAGE, with its options as a JSON object in
+# MEDIA_STORAGE_OPTIONS (e.g. django-storages' S3 backend for an S3-compatible store, installed apart).
+MEDIA_STORAGE = _raw("MEDIA_STORAGE") or "django.core.files.storage.FileSystemStorage"
+try:
+    MEDIA_STORAGE_OPTIONS = json.loads(_raw("MEDIA_STORAGE_OPTIONS") or "{}")
+except json.JSONDecodeError as exc:
+    raise ImproperlyConfigured(f"MEDIA_STORAGE_OPTIONS is not JSON: {exc}") from None
+if not isinstance(MEDIA_STORAGE_OPTIONS, dict):
+    raise ImproperlyConfigured('MEDIA_STORAGE_OPTIONS must be a JSON object, e.g. {"bucket_name": "thidua"}.')
+try:
+    _media_module = importlib.util.find_spec(MEDIA_STORAGE.rpartition(".")[0] or MEDIA_STORAGE)
+except (ImportError, ValueError):
+    _media_module = None
+if _media_module is None:
+    raise ImproperlyConfigured(f"MEDIA_STORAGE={MEDIA_STORAGE!r}: no such module (a dotted path to a class).")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": MEDIA_STORAGE, "OPTIONS": MEDIA_STORAGE_OPTIONS},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -173,7 +192,8 @@ SITE_URL = (_raw("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
 if not SITE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"SITE_URL={SITE_URL!r} must start with http:// or https://.")
 
-# The cache counts failed verification attempts; with several app servers it must be shared
+# The cache counts failed logins and verification attempts and keeps draft PDFs; with several
+# workers or app servers it must be shared
 # (e.g. dbcache://django_cache after `manage.py createcachetable`, or a Redis URL).
 try:
     CACHES = {"default": env.cache_url_config(_raw("CACHE_URL") or "locmemcache://")}
