@@ -8,27 +8,11 @@ from django.core.exceptions import ValidationError
 
 from agreements.models import Agreement, AwardKind
 from agreements.services import CONTENT_FIELDS
-from blocs.forms import DATE_WIDGET
+from blocs.forms import DATE_WIDGET, LockVersionField, guard_text_fields, no_control_chars
 from blocs.uploads import validate_pdf_upload
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 MAX_TEXT = 5000
-
-
-def _no_control_chars(value: str) -> str:
-    """Refuse control characters other than line breaks and tabs (pasted garbage, NUL bytes)."""
-    if any((ord(ch) < 32 and ch not in "\n\r\t") or ord(ch) == 127 for ch in value):
-        raise ValidationError(CONTROL_MESSAGE)
-    return value
-
-
-CONTROL_MESSAGE = "Văn bản có ký tự điều khiển không hợp lệ."
-
-
-def _vietnamese_text_errors(form: forms.BaseForm) -> None:
-    # Django's Vietnamese catalogue lacks this message; a field's error_messages override it by code.
-    for field in form.fields.values():
-        field.error_messages.setdefault("null_characters_not_allowed", CONTROL_MESSAGE)
 
 
 class LockedForm(forms.Form):
@@ -36,13 +20,13 @@ class LockedForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _vietnamese_text_errors(self)
+        guard_text_fields(self)
 
-    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    lock_version = LockVersionField()
 
 
 class AgreementForm(forms.ModelForm):
-    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    lock_version = LockVersionField()
 
     class Meta:
         model = Agreement
@@ -56,7 +40,7 @@ class AgreementForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _vietnamese_text_errors(self)
+        guard_text_fields(self)
         self.fields["conference_date"].input_formats = DATE_FORMATS
         self.fields["conference_date"].error_messages["invalid"] = (
             "Ngày không hợp lệ; nhập theo dạng dd/mm/yyyy."
@@ -72,7 +56,7 @@ class AgreementForm(forms.ModelForm):
         for name in ("title", "number", "basis", "theme", "place", "venue", "closing_text"):
             if isinstance(data.get(name), str):
                 try:
-                    _no_control_chars(data[name])
+                    no_control_chars(data[name])
                 except ValidationError as exc:
                     self.add_error(name, exc)
         copies = data.get("copies")
@@ -90,7 +74,7 @@ class CommitmentForm(LockedForm):
     )
 
     def clean_text(self):
-        text = _no_control_chars(self.cleaned_data["text"].strip())
+        text = no_control_chars(self.cleaned_data["text"].strip())
         if not text:
             raise ValidationError("Nội dung không được để trống.")
         return text
@@ -129,7 +113,7 @@ class RegistrationForm(LockedForm):
         for name in ("slogan", "signer_prefix", "signer_title", "signer_name"):
             if isinstance(data.get(name), str):
                 try:
-                    data[name] = _no_control_chars(data[name].strip())
+                    data[name] = no_control_chars(data[name].strip())
                 except ValidationError as exc:
                     self.add_error(name, exc)
         if bool(data.get("signer_name")) != bool(data.get("signer_title")):
@@ -140,7 +124,7 @@ class RegistrationForm(LockedForm):
 class TargetForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _vietnamese_text_errors(self)
+        guard_text_fields(self)
 
     indicator = forms.CharField(label="Chỉ tiêu", max_length=300, required=False)
     value = forms.DecimalField(
@@ -163,7 +147,7 @@ class TargetForm(forms.Form):
             self.add_error("indicator", "Ghi tên chỉ tiêu.")
         if data.get("indicator"):
             try:
-                _no_control_chars(data["indicator"])
+                no_control_chars(data["indicator"])
             except ValidationError as exc:
                 self.add_error("indicator", exc)
         return data

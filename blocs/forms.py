@@ -9,28 +9,77 @@ from blocs.models import Bloc, ChosenBy, Term, Unit, User
 from blocs.uploads import validate_pdf_upload
 
 DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
+CONTROL_MESSAGE = "Văn bản có ký tự điều khiển không hợp lệ."
 
 
-class UnitForm(forms.ModelForm):
+def no_control_chars(value: str) -> str:
+    """Refuse control characters other than line breaks and tabs (pasted garbage, NUL bytes)."""
+    if any((ord(ch) < 32 and ch not in "\n\r\t") or ord(ch) == 127 for ch in value):
+        raise ValidationError(CONTROL_MESSAGE, code="control_characters")
+    return value
+
+
+def _refuse_control_chars(value) -> None:
+    if isinstance(value, str):
+        no_control_chars(value)
+
+
+def guard_text_fields(form: forms.BaseForm) -> None:
+    """Every text field of the form (passwords aside) refuses control characters, which would be
+    stored and then break the XLSX exports, with the project's message."""
+    for field in form.fields.values():
+        text = isinstance(field, forms.CharField) and not isinstance(field.widget, forms.PasswordInput)
+        if text and _refuse_control_chars not in field.validators:
+            field.validators.append(_refuse_control_chars)
+
+
+class GuardedTextMixin:
+    """A form whose text fields refuse control characters (`guard_text_fields`)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        guard_text_fields(self)
+
+
+class LockVersionField(forms.IntegerField):
+    """The hidden version of the row a form was read from, to detect concurrent edits; absent, None
+    (no check). Garbled (only a forged post garbles it), it is STALE, a version no row has, so that
+    the service answers that the page is out of date: an error on a field nobody sees would leave
+    the page without a message."""
+
+    STALE = -1
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, min_value=0, max_value=2**31 - 1, **kwargs)
+
+    def clean(self, value):
+        try:
+            return super().clean(value)
+        except ValidationError:
+            return self.STALE
+
+
+class UnitForm(GuardedTextMixin, forms.ModelForm):
     class Meta:
         model = Unit
         fields = ["name", "short_name", "parent_name", "head_title", "head_name"]
 
 
-class UnitRenameForm(forms.Form):
+class UnitRenameForm(GuardedTextMixin, forms.Form):
     new_name = forms.CharField(label="Tên mới", max_length=200)
     new_short_name = forms.CharField(label="Tên viết tắt mới", max_length=100, required=False)
     from_year = forms.IntegerField(label="Áp dụng từ năm", min_value=2000, max_value=2100)
 
 
-class BlocForm(forms.ModelForm):
+class BlocForm(GuardedTextMixin, forms.ModelForm):
     class Meta:
         model = Bloc
         fields = ["name", "short_name", "number", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
-class TermForm(forms.ModelForm):
+class TermForm(GuardedTextMixin, forms.ModelForm):
     class Meta:
         model = Term
         fields = [
@@ -90,7 +139,7 @@ class MembershipEditForm(forms.Form):
     position = forms.IntegerField(label="Thứ tự trong quyết định", min_value=1, max_value=999)
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(GuardedTextMixin, forms.Form):
     reason = forms.CharField(
         label="Lý do", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -117,7 +166,7 @@ class LeadershipForm(forms.Form):
         return data
 
 
-class AccountCreateForm(forms.Form):
+class AccountCreateForm(GuardedTextMixin, forms.Form):
     unit = forms.ModelChoiceField(label="Đơn vị", queryset=Unit.objects.order_by("kind", "name"))
     username = forms.RegexField(
         label="Tên đăng nhập",

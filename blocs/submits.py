@@ -3,11 +3,11 @@
 Every POST of a signed-in user is fingerprinted (the person, the address, every posted field and the
 content of every uploaded file). The fingerprint is claimed as a unique row before the view runs, so
 that of two identical requests racing on two workers only one claims it. The first is then done as
-usual; when it ends in a redirect (the pages redirect after every successful POST) the receipt keeps
-where it went, and an identical POST within DUPLICATE_SUBMIT_WINDOW seconds is sent there too, with
-a note, instead of being done again. A request that did not succeed leaves no receipt, so correcting
-and sending again always works. Two renders of a form carry two different CSRF tokens, so a form
-sent again on purpose after the page reloaded is never mistaken for a double click.
+usual; when it ends in a redirect with no error message (the pages redirect after every successful
+POST) the receipt keeps where it went, and an identical POST within DUPLICATE_SUBMIT_WINDOW seconds
+is sent there too, with a note, instead of being done again. A request that did not succeed leaves
+no receipt, so correcting and sending again always works. Two renders of a form carry two different
+CSRF tokens, so a form sent again on purpose after the page reloaded is never taken for a double click.
 """
 
 from __future__ import annotations
@@ -58,6 +58,13 @@ def _claim(key: str, user_id: int) -> bool:
     return True
 
 
+def _refused(request) -> bool:
+    """Some views refuse with a redirect and an error message (a file of the wrong type): such a
+    POST did nothing, so sending it again must be checked again, not answered as already done."""
+    queued = getattr(getattr(request, "_messages", None), "_queued_messages", [])
+    return any(message.level >= messages.ERROR for message in queued)
+
+
 class DuplicateSubmitMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -84,7 +91,7 @@ class DuplicateSubmitMiddleware:
             SubmitReceipt.objects.filter(key=key).delete()
             raise
         receipts = SubmitReceipt.objects.filter(key=key)
-        if response.status_code in REDIRECTS and response.has_header("Location"):
+        if response.status_code in REDIRECTS and response.has_header("Location") and not _refused(request):
             receipts.update(location=response["Location"][:2000])
         else:
             receipts.delete()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 import zipfile
 
 from django.conf import settings
@@ -35,6 +36,13 @@ def detect_kind(upload) -> str | None:
             if "xl/workbook.xml" in names:
                 return "xlsx"
     return None
+
+
+def tidy_name(upload) -> None:
+    """An uploaded file's name as it will be shown and stored: in NFC (the middleware normalises posted
+    fields, not the names in multipart headers), without control, zero-width or bidi characters."""
+    name = "".join(ch for ch in unicodedata.normalize("NFC", upload.name or "") if ch.isprintable())
+    upload.name = name.strip() or "tep-tai-len"
 
 
 def validate_upload(upload, *, kinds: tuple[str, ...] = ("pdf",)) -> str:

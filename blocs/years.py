@@ -22,7 +22,7 @@ def selected_year(request) -> int | None:
 
 def _resolve(request) -> int | None:
     raw = request.GET.get("year", "")
-    if raw.isdigit() and MIN_YEAR <= int(raw) <= MAX_YEAR:
+    if raw.isdecimal() and len(raw) == 4 and MIN_YEAR <= int(raw) <= MAX_YEAR:
         if request.session.get(SESSION_KEY) != int(raw):
             request.session[SESSION_KEY] = int(raw)
         return int(raw)

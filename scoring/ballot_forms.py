@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from django import forms
 
-from agreements.forms import CONTROL_MESSAGE, _no_control_chars, _vietnamese_text_errors
 from agreements.models import AwardKind
+from blocs.forms import CONTROL_MESSAGE, LockVersionField, guard_text_fields, no_control_chars
 from scoring.forms import VnDecimalField
 from scoring.models import Ballot, BallotCandidate, BallotKind, BallotMode, ThresholdBase
 from scoring.services.ballots import MAX_COUNT, MAX_QUOTA, counts_errors
@@ -65,7 +65,7 @@ class SettingsForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _vietnamese_text_errors(self)
+        guard_text_fields(self)
         self.fields["mode"].error_messages["required"] = "Chọn hình thức bỏ phiếu."
         self.fields["threshold_base"].error_messages["required"] = "Chọn cách tính tỷ lệ."
         for field in self.fields.values():
@@ -73,7 +73,7 @@ class SettingsForm(forms.Form):
 
     def clean_title(self) -> str:
         try:
-            return _no_control_chars(self.cleaned_data["title"].strip())
+            return no_control_chars(self.cleaned_data["title"].strip())
         except forms.ValidationError:
             raise forms.ValidationError(CONTROL_MESSAGE) from None
 
@@ -115,7 +115,7 @@ class CreateForm(SettingsForm):
 
 
 class EditForm(SettingsForm):
-    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    lock_version = LockVersionField()
 
     def __init__(self, *args, ballot: Ballot, **kwargs):
         super().__init__(*args, **kwargs)
@@ -146,7 +146,7 @@ def parse_choices(values: list[str]) -> list[int] | None:
     """The candidate ids marked on an online ballot, or None when one is not a number (a forged form)."""
     ids = []
     for value in values:
-        if not value.isdigit() or len(value) > 18:
+        if not value.isdecimal() or len(value) > 18:
             return None
         ids.append(int(value))
     return ids
@@ -159,7 +159,7 @@ class CountsForm(forms.Form):
     returned = _count_field("Số phiếu thu về")
     valid = _count_field("Số phiếu hợp lệ")
     invalid = _count_field("Số phiếu không hợp lệ")
-    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    lock_version = LockVersionField()
 
     def __init__(self, *args, candidates: list[BallotCandidate], present: int, quota: int, **kwargs):
         super().__init__(*args, **kwargs)

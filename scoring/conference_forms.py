@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from agreements.forms import CONTROL_MESSAGE, _no_control_chars, _vietnamese_text_errors
+from blocs.forms import CONTROL_MESSAGE, LockVersionField, guard_text_fields, no_control_chars
 from scoring.models import Conference, ConferenceKind
 from scoring.services.conferences import OWN_FIELDS
 
@@ -13,7 +13,7 @@ TIME_FORMATS = ["%H:%M", "%Hg%M", "%Hh%M"]
 
 
 class ConferenceForm(forms.ModelForm):
-    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    lock_version = LockVersionField()
 
     class Meta:
         model = Conference
@@ -28,7 +28,7 @@ class ConferenceForm(forms.ModelForm):
 
     def __init__(self, *args, kind: str, **kwargs):
         super().__init__(*args, **kwargs)
-        _vietnamese_text_errors(self)
+        guard_text_fields(self)
         for name in list(self.fields):
             if name not in OWN_FIELDS[kind] and name != "lock_version":
                 del self.fields[name]
@@ -46,7 +46,7 @@ class ConferenceForm(forms.ModelForm):
         for name, value in list(data.items()):
             if isinstance(value, str):
                 try:
-                    data[name] = _no_control_chars(value.strip())
+                    data[name] = no_control_chars(value.strip())
                 except forms.ValidationError:
                     self.add_error(name, CONTROL_MESSAGE)
         start, end = data.get("start_time"), data.get("end_time")
@@ -65,5 +65,5 @@ def parse_attendance(data, members) -> dict[int, str]:
     for m in members:
         if data.get(f"present-{m.pk}"):
             representative = (data.get(f"rep-{m.pk}") or "").strip()[:200]
-            present[m.pk] = _no_control_chars(representative)
+            present[m.pk] = no_control_chars(representative)
     return present

@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from agreements.forms import CONTROL_MESSAGE, _no_control_chars, _vietnamese_text_errors
+from blocs.forms import CONTROL_MESSAGE, LockVersionField, guard_text_fields, no_control_chars
 from blocs.uploads import validate_pdf_upload
 from scoring.services.documents import MAX_NUMBER, MAX_PLACE, MAX_SECTION, sections_of
 
@@ -29,7 +29,7 @@ class DocumentForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": "Ngày không hợp lệ; nhập theo dạng dd/mm/yyyy."},
     )
-    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    lock_version = LockVersionField()
 
     def __init__(self, *args, kind: str, year: int, **kwargs):
         super().__init__(*args, **kwargs)
@@ -47,14 +47,14 @@ class DocumentForm(forms.Form):
             self.section_names.append((key, name))
         for name in ("number", "place"):
             self.fields[name].error_messages["max_length"] = f"Tối đa {self.fields[name].max_length} ký tự."
-        _vietnamese_text_errors(self)
+        guard_text_fields(self)
 
     def clean(self):
         data = super().clean()
         for name, value in list(data.items()):
             if isinstance(value, str):
                 try:
-                    data[name] = _no_control_chars(value.strip())
+                    data[name] = no_control_chars(value.strip())
                 except ValidationError:
                     self.add_error(name, CONTROL_MESSAGE)
         return data

@@ -7,8 +7,9 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 
-from agreements.forms import CONTROL_MESSAGE, _no_control_chars, _vietnamese_text_errors
+from blocs.forms import CONTROL_MESSAGE, LockVersionField, guard_text_fields, no_control_chars
 from blocs.models import Membership
+from blocs.uploads import tidy_name
 from scoring import rules
 from scoring.models import CriteriaSet, Criterion, CriterionKind, FinalRule
 
@@ -67,7 +68,7 @@ class CriterionForm(forms.ModelForm):
 
     def __init__(self, *args, criteria_set: CriteriaSet, **kwargs):
         super().__init__(*args, **kwargs)
-        _vietnamese_text_errors(self)
+        guard_text_fields(self)
         self.fields["parent"].queryset = criteria_set.criteria.filter(kind=CriterionKind.GROUP).order_by(
             "position"
         )
@@ -84,7 +85,7 @@ class CriterionForm(forms.ModelForm):
         for name in ("text", "code", "indicator", "guidance"):
             if isinstance(data.get(name), str):
                 try:
-                    data[name] = _no_control_chars(data[name].strip())
+                    data[name] = no_control_chars(data[name].strip())
                 except forms.ValidationError:
                     self.add_error(name, CONTROL_MESSAGE)
         if data.get("max_points") is None:
@@ -119,9 +120,13 @@ class CreateSetForm(forms.Form):
 class TemplateForm(forms.Form):
     name = forms.CharField(label="Tên bảng tiêu chí mẫu", max_length=300)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        guard_text_fields(self)
+
 
 class SettingsForm(forms.ModelForm):
-    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    lock_version = LockVersionField()
     explanation_deadline = forms.DateTimeField(
         label="Hạn giải trình", required=False, input_formats=DATETIME_FORMATS, widget=DATETIME_WIDGET,
         error_messages={"invalid": DATETIME_INVALID},
@@ -134,7 +139,7 @@ class SettingsForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _vietnamese_text_errors(self)
+        guard_text_fields(self)
         self.fields["final_rule"].choices = FinalRule.choices
         groups = self.instance.criteria.filter(kind=CriterionKind.GROUP).order_by("position")
         choices = [("", "—"), ("fewer_deductions", "Ít điểm trừ hơn")]
@@ -195,10 +200,10 @@ class ExplanationForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _vietnamese_text_errors(self)
+        guard_text_fields(self)
 
     def clean_text(self):
-        return _no_control_chars(self.cleaned_data["text"].strip())
+        return no_control_chars(self.cleaned_data["text"].strip())
 
 
 class DecisionForm(forms.Form):
@@ -214,11 +219,11 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _vietnamese_text_errors(self)
+        guard_text_fields(self)
         self.fields["points"].error_messages["required"] = "Nhập điểm quyết định."
 
     def clean_note(self):
-        return _no_control_chars(self.cleaned_data["note"].strip())
+        return no_control_chars(self.cleaned_data["note"].strip())
 
 
 class OpenForm(forms.Form):
@@ -233,7 +238,7 @@ class ReopenForm(OpenForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _vietnamese_text_errors(self)
+        guard_text_fields(self)
         self.fields["deadline"].label = "Hạn nộp mới"
 
 
@@ -244,6 +249,11 @@ class UploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["file"].label = label
         self.fields["file"].help_text = f"Tối đa {settings.MAX_UPLOAD_SIZE // (1024 * 1024)} MB."
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        tidy_name(upload)
+        return upload
 
 
 class EvidenceForm(UploadForm):
@@ -264,7 +274,7 @@ def parse_sheet(data, criteria: list[Criterion]) -> tuple[dict, dict[str, str]]:
             continue
         try:
             value = rules.parse_decimal(raw)
-            _no_control_chars(note)
+            no_control_chars(note)
         except rules.Invalid as exc:
             errors[f"c{criterion.pk}"] = str(exc)
             continue
@@ -284,4 +294,4 @@ def parse_sheet(data, criteria: list[Criterion]) -> tuple[dict, dict[str, str]]:
 def parse_lock_version(data) -> int | None:
     """The sheet version the page was read at; None (no check) when absent or garbled."""
     raw = data.get("lock_version", "")
-    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+    return int(raw) if raw.isdecimal() and len(raw) < 10 else None

@@ -327,7 +327,7 @@ def _unmark(text: str) -> str:
 
 
 def _has_control(text: str, *, multiline: bool) -> bool:
-    """The rule of the criterion form (`agreements.forms._no_control_chars`), so that whatever the
+    """The rule of the criterion form (`blocs.forms.no_control_chars`), so that whatever the
     form took exports and imports again; line breaks only where the form has a text area."""
     allowed = "\t\n" if multiline else "\t"
     return any((ord(c) < 32 or ord(c) == 127) and c not in allowed for c in text)

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
-from agreements.forms import _no_control_chars, _vietnamese_text_errors
-from blocs.forms import DATE_WIDGET
+from blocs.forms import DATE_WIDGET, guard_text_fields, no_control_chars
 from scoring.models import BoardDeadline
 from scoring.services.overview import award_decision_errors
 
@@ -66,7 +65,7 @@ class AwardDecisionForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _vietnamese_text_errors(self)
+        guard_text_fields(self)
         for name in ("membership", "award"):
             self.fields[name].error_messages |= {
                 "required": "Thiếu thông tin đề nghị; hãy tải lại trang.",
@@ -82,10 +81,10 @@ class AwardDecisionForm(forms.Form):
         }
 
     def clean_decision_number(self):
-        return _no_control_chars(self.cleaned_data["decision_number"].strip())
+        return no_control_chars(self.cleaned_data["decision_number"].strip())
 
     def clean_note(self):
-        return _no_control_chars(self.cleaned_data["note"].strip())
+        return no_control_chars(self.cleaned_data["note"].strip())
 
     def clean(self):
         data = super().clean()

@@ -142,7 +142,8 @@ def term_audit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if object_type in types:
         events = events.filter(object_type=object_type)
-    if actor.isdigit():
+    numeric = actor.isdecimal() and len(actor) < 19  # not isdigit(): int() refuses "²"
+    if numeric:
         events = events.filter(actor_id=int(actor))
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     context = {
@@ -151,6 +152,6 @@ def term_audit(request: HttpRequest, pk: int) -> HttpResponse:
         "types": types,
         "people": people,
         "object_type": object_type,
-        "actor": int(actor) if actor.isdigit() else None,
+        "actor": int(actor) if numeric else None,
     }
     return render(request, "blocs/audit.html", context)

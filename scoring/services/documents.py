@@ -14,9 +14,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from agreements.forms import CONTROL_MESSAGE
 from agreements.models import Agreement
 from agreements.printing import sha256
+from blocs.forms import CONTROL_MESSAGE
 from blocs.models import Role, Term, User
 from blocs.services import audit_record, term_close
 from blocs.uploads import validate_pdf_upload

@@ -133,7 +133,10 @@ def criterion_edit(request: HttpRequest, cid: int) -> HttpResponse:
 @require_POST
 def criterion_move(request: HttpRequest, cid: int) -> HttpResponse:
     criterion = _criterion_for_write(request, cid)
-    direction = -1 if request.POST.get("direction") == "up" else 1
+    direction = {"up": -1, "down": 1}.get(request.POST.get("direction", ""))
+    if direction is None:  # anything else used to move it down
+        messages.error(request, "Hướng di chuyển không hợp lệ.")
+        return redirect(criterion.criteria_set)
     try:
         services.criterion_move(criterion=criterion, direction=direction, by=request.user)
     except ValidationError as exc:

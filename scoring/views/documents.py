@@ -98,7 +98,8 @@ def document_start(request: HttpRequest, term_pk: int, kind: str) -> HttpRespons
     ballot = None
     if kind == DocumentKind.COUNT_MINUTES:
         raw = request.POST.get("ballot") or request.GET.get("ballot") or ""
-        ballot = Ballot.objects.filter(pk=int(raw), term=term).first() if raw.isdigit() else None
+        pk = int(raw) if raw.isdecimal() and len(raw) < 19 else None  # not isdigit(): int() refuses "²"
+        ballot = Ballot.objects.filter(pk=pk, term=term).first() if pk is not None else None
     try:
         document = services.document_start(term=term, kind=kind, ballot=ballot, by=request.user)
     except ValidationError as exc:

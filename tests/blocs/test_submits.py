@@ -53,6 +53,21 @@ def test_a_refused_post_leaves_no_receipt_so_sending_it_again_is_checked_again(c
     assert not SubmitReceipt.objects.exists() and Commitment.objects.count() == draft_count
 
 
+def test_a_post_refused_with_a_redirect_and_an_error_is_checked_again(client, draft):
+    url = f"/agreements/{draft.pk}/attach/rules/"
+
+    def attach():
+        upload = SimpleUploadedFile("quy-che.pdf", b"MZ not a pdf", content_type="application/pdf")
+        return client.post(url, {"file": upload, "csrfmiddlewaretoken": "render-1"}, follow=True)
+
+    first, second = attach(), attach()
+    assert first.redirect_chain and second.redirect_chain
+    for response in (first, second):
+        page = response.content.decode()
+        assert "PDF" in page and "lần gửi sau được bỏ qua" not in page
+    assert not SubmitReceipt.objects.exists()
+
+
 def test_after_the_window_the_same_post_is_done_again(client, draft, settings):
     add(client, draft, "Nội dung gửi lại sau một giờ")
     SubmitReceipt.objects.update(
