@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from scoring.io import xlsx_row
 from scoring.models import CriteriaSet
 from scoring.services import overview as overview_services
 
@@ -30,14 +31,14 @@ def attachment(
 
 
 def _title(sheet, text: str, width: int) -> None:
-    sheet.append([text])
+    sheet.append(xlsx_row([text]))
     sheet["A1"].font = Font(bold=True, size=13)
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(width, 1))
-    sheet.append([])
+    sheet.append(xlsx_row([]))
 
 
 def _header(sheet, values: list) -> None:
-    sheet.append(values)
+    sheet.append(xlsx_row(values))
     for cell in sheet[sheet.max_row]:
         cell.font = BOLD
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -77,7 +78,7 @@ def grid_xlsx(criteria_set: CriteriaSet, context: dict) -> bytes:
                 None if final is None or final.reviewed_points is None else final.reviewed_points,
                 None if final is None else final.points,
             ]
-        sheet.append(values)
+        sheet.append(xlsx_row(values))
         if c.is_group:
             for cell in sheet[sheet.max_row]:
                 cell.font = BOLD
@@ -91,7 +92,7 @@ def grid_xlsx(criteria_set: CriteriaSet, context: dict) -> bytes:
         values = ["", label, None]
         for m in members:
             values += [None, None, getattr(m, attr) if m.submitted else None]
-        sheet.append(values)
+        sheet.append(xlsx_row(values))
         sheet[sheet.max_row][1].font = BOLD
     sheet.column_dimensions["B"].width = 60
     for col in range(4, 4 + 3 * len(members)):
@@ -109,20 +110,22 @@ def ranking_xlsx(criteria_set: CriteriaSet, ranked: list) -> bytes:
     _header(sheet, columns)
     for m in ranked:
         if m.rank is None:
-            sheet.append([None, m.unit_name, None, None, None, None, None, "Chưa nộp"])
+            sheet.append(xlsx_row([None, m.unit_name, None, None, None, None, None, "Chưa nộp"]))
             continue
         note = "Đồng hạng, cần bỏ phiếu" if m.tied else ""
         sheet.append(
-            [
-                m.rank,
-                m.unit_name,
-                m.self_total,
-                m.reviewed_total,
-                m.bonus_total,
-                m.deduction_total,
-                m.total,
-                note,
-            ]
+            xlsx_row(
+                [
+                    m.rank,
+                    m.unit_name,
+                    m.self_total,
+                    m.reviewed_total,
+                    m.bonus_total,
+                    m.deduction_total,
+                    m.total,
+                    note,
+                ]
+            )
         )
     sheet.column_dimensions["B"].width = 50
     for col in "CDEFG":
@@ -154,35 +157,39 @@ def overview_xlsx(year: int | None, rows: list, flag: dict) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "Tổng hợp"
-    sheet.append([f"Tổng hợp tiến độ các khối thi đua năm {year or ''}".strip()])
+    sheet.append(xlsx_row([f"Tổng hợp tiến độ các khối thi đua năm {year or ''}".strip()]))
     sheet["A1"].font = Font(bold=True, size=13)
     sheet.append(
-        [
-            f"Đề nghị Cờ thi đua của Chính phủ: {flag['proposed']} đơn vị; tối đa {flag['allowed']} "
-            f"({flag['share']} % của {flag['blocs']} đơn vị dẫn đầu khối)"
-            + (" – VƯỢT MỨC" if flag["over"] else "")
-        ]
+        xlsx_row(
+            [
+                f"Đề nghị Cờ thi đua của Chính phủ: {flag['proposed']} đơn vị; tối đa {flag['allowed']} "
+                f"({flag['share']} % của {flag['blocs']} đơn vị dẫn đầu khối)"
+                + (" – VƯỢT MỨC" if flag["over"] else "")
+            ]
+        )
     )
     _header(sheet, OVERVIEW_COLUMNS)
     for i, row in enumerate(rows, 1):
         deadline = timezone.localtime(row.deadline).replace(tzinfo=None) if row.deadline else None
         sheet.append(
-            [
-                i,
-                row.bloc.name,
-                row.members,
-                row.leader.display_name if row.leader else "",
-                row.deputy.display_name if row.deputy else "",
-                row.agreement_label,
-                row.scoring_label,
-                deadline,
-                row.submitted,
-                row.vote_label,
-                *[label for _kind, _name, label in row.document_rows],
-                row.government_flag,
-                row.steps_done,
-                "; ".join(f"{s.label} (hạn {s.due:%d/%m/%Y})" for s in row.overdue),
-            ]
+            xlsx_row(
+                [
+                    i,
+                    row.bloc.name,
+                    row.members,
+                    row.leader.display_name if row.leader else "",
+                    row.deputy.display_name if row.deputy else "",
+                    row.agreement_label,
+                    row.scoring_label,
+                    deadline,
+                    row.submitted,
+                    row.vote_label,
+                    *[label for _kind, _name, label in row.document_rows],
+                    row.government_flag,
+                    row.steps_done,
+                    "; ".join(f"{s.label} (hạn {s.due:%d/%m/%Y})" for s in row.overdue),
+                ]
+            )
         )
         if deadline:
             sheet.cell(row=sheet.max_row, column=8).number_format = "dd/mm/yyyy hh:mm"

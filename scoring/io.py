@@ -22,6 +22,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import ProtectedError
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 
 from blocs.models import User
@@ -141,6 +142,12 @@ def _values(criterion: Criterion, outside_group: bool) -> dict[str, object]:
     }
 
 
+def xlsx_row(values: Iterable) -> list:
+    """A row for openpyxl, which refuses control characters in a cell (an export would fail on one
+    stored before the forms refused them, or brought in by an archive): they are left out."""
+    return [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in values]
+
+
 def _csv_cell(value: object) -> str:
     if value is None or isinstance(value, Decimal):
         return rules.fmt(value)
@@ -165,13 +172,13 @@ def export_xlsx(criteria_set: CriteriaSet) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = SHEET
-    sheet.append(HEADERS)
+    sheet.append(xlsx_row(HEADERS))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
     for criterion, outside_group in _export_rows(criteria_set):
         values = _values(criterion, outside_group)
-        sheet.append([values[field] for field, _, _ in COLUMNS])
+        sheet.append(xlsx_row([values[field] for field, _, _ in COLUMNS]))
         for cell, (field, _, _) in zip(sheet[sheet.max_row], COLUMNS, strict=True):
             if field not in NUMBER_FIELDS:
                 cell.data_type = "s"  # a text starting with "=" stays text, never a formula
@@ -185,11 +192,16 @@ def export_xlsx(criteria_set: CriteriaSet) -> bytes:
 
     info = workbook.create_sheet("Thông tin")
     nominal = CriteriaSet.objects.with_nominal_max().get(pk=criteria_set.pk).nominal_max
-    info.append(["Bảng tiêu chí", criteria_set.name])
-    info.append(["Năm thi đua", criteria_set.term.year if criteria_set.term_id else "Bảng mẫu"])
-    info.append(["Tổng điểm chuẩn", nominal])
+    info.append(xlsx_row(["Bảng tiêu chí", criteria_set.name]))
+    info.append(xlsx_row(["Năm thi đua", criteria_set.term.year if criteria_set.term_id else "Bảng mẫu"]))
+    info.append(xlsx_row(["Tổng điểm chuẩn", nominal]))
     info.append(
-        ["Ghi chú", f"Trang “{SHEET}” nhập lại được vào hệ thống; điểm thưởng, điểm trừ không tính vào tổng."]
+        xlsx_row(
+            [
+                "Ghi chú",
+                f"Trang “{SHEET}” nhập lại được vào hệ thống; điểm thưởng, điểm trừ không tính vào tổng.",
+            ]
+        )
     )
     info["B1"].data_type = "s"
     info.column_dimensions["A"].width = 18

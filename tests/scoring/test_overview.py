@@ -334,6 +334,16 @@ def test_government_flag_from_a_ballot_closed_by_the_service():
 # The XLSX export ------------------------------------------------------------------------------------
 
 
+def test_a_control_character_stored_earlier_does_not_break_the_export(client, board, year_of_blocs):
+    # Stored before the forms refused control characters, or brought in by an archive.
+    term = Term.objects.filter(year=YEAR).order_by("bloc__name").first()
+    Bloc.objects.filter(pk=term.bloc_id).update(name="Khối\x07 có ký tự lạ\x1b")
+    response = client.get(f"/overview.xlsx?year={YEAR}")
+    assert response.status_code == 200
+    names = [c.value for c in load_workbook(BytesIO(response.content)).active["B"]]
+    assert "Khối có ký tự lạ" in names
+
+
 def test_export_has_one_row_per_bloc_with_the_page_figures(client, board, year_of_blocs, frozen_today):
     BoardDeadline.objects.create(year=YEAR, item="agreement_signed", due=TODAY - timedelta(days=1))
     response = client.get(f"/overview.xlsx?year={YEAR}")
