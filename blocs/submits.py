@@ -19,13 +19,14 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.db import IntegrityError, transaction
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
 from django.utils import timezone
 
 from blocs.models import SubmitReceipt
 
 ALREADY_DONE = "Yêu cầu này đã được gửi và xử lý (bấm nút hai lần); lần gửi sau được bỏ qua."
-STILL_RUNNING = "Yêu cầu giống hệt vẫn đang được xử lý. Hãy chờ vài giây rồi tải lại trang."
+STILL_RUNNING = "Lần gửi trước của cùng biểu mẫu chưa xong. Hãy chờ vài giây rồi tải lại trang."
 REDIRECTS = (301, 302, 303, 307, 308)
 POLL_SECONDS = 0.05
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -82,7 +83,7 @@ class DuplicateSubmitMiddleware:
                 messages.info(request, ALREADY_DONE)
                 return HttpResponseRedirect(receipt["location"])
             if receipt and time.monotonic() > deadline:
-                return HttpResponse(STILL_RUNNING, status=409, content_type="text/plain; charset=utf-8")
+                return render(request, "409.html", {"message": STILL_RUNNING}, status=409)
             if receipt:
                 time.sleep(POLL_SECONDS)  # the first is still running: wait for how it ends
         try:

@@ -94,7 +94,8 @@ def test_a_second_click_while_the_first_is_still_running_waits_then_says_so(clie
     SubmitReceipt.objects.create(key=fingerprint(request), user_id=request.user.pk)  # the first, unfinished
     client.force_login(request.user)
     response = add(client, draft, "Đang xử lý", render="r")
-    assert response.status_code == 409 and "vẫn đang được xử lý" in response.content.decode()
+    page = response.content.decode()
+    assert response.status_code == 409 and "<h1" in page and "vẫn đang được xử lý" in page
     assert not draft.commitments.filter(text="Đang xử lý").exists()
 
 
