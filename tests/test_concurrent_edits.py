@@ -12,7 +12,6 @@ one request after the other on both databases (tests/*/test_permission_matrix.py
 
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
 
 import pytest
@@ -24,6 +23,7 @@ from scoring.models import Assessment, Layer, Score
 from tests.agreements.test_permission_matrix import AgreementWorld
 from tests.factories import make_user
 from tests.scoring.test_permission_matrix import ScoringWorld
+from tests.together import run_together
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite serialises every write"),
@@ -35,28 +35,12 @@ STALE = "Người khác vừa sửa"
 
 def race(requests: dict[str, tuple]) -> dict[str, object]:
     """POST every (user, url, data) from its own session and thread, released at the same moment."""
-    start = threading.Barrier(len(requests))
-    responses: dict[str, object] = {}
     clients = {}
     for name, (user, _url, _data) in requests.items():
         clients[name] = Client()
         clients[name].force_login(user)
-
-    def post(name: str) -> None:
-        _user, url, data = requests[name]
-        try:
-            start.wait(timeout=10)
-            responses[name] = clients[name].post(url, data)
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
-            responses[name] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=post, args=(name,)) for name in requests]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    calls = {name: (lambda n=name: clients[n].post(requests[n][1], requests[n][2])) for name in requests}
+    responses = run_together(calls)
     assert all(not isinstance(r, Exception) for r in responses.values()), responses
     return responses
 

@@ -4,8 +4,6 @@ one participation and the marks of one ballot."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -14,6 +12,7 @@ from scoring.models import BallotChoice, BallotParticipation
 from scoring.services import ballots as ballot_services
 from tests.factories import make_term
 from tests.scoring.ballot_factories import candidate, make_ballot, members
+from tests.together import run_together
 
 
 @pytest.mark.django_db
@@ -38,24 +37,15 @@ def test_two_casts_of_the_same_unit_at_the_same_moment_leave_one_ballot():
     a, b, c, d = members(term)
     ballot = make_ballot(term, state="open", quota=2)
     marks = {"first": [candidate(ballot, a).pk, candidate(ballot, b).pk], "second": [candidate(ballot, c).pk]}
-    start = threading.Barrier(2)
-    outcome: dict[str, str] = {}
 
-    def vote(name: str) -> None:
+    def vote(name: str) -> str:
         try:
-            start.wait(timeout=10)
             ballot_services.ballot_cast(ballot=ballot, membership=d, candidate_ids=marks[name], by=None)
-            outcome[name] = "cast"
         except ValidationError as exc:
-            outcome[name] = " ".join(exc.messages)
-        finally:
-            connection.close()
+            return " ".join(exc.messages)
+        return "cast"
 
-    threads = [threading.Thread(target=vote, args=(name,)) for name in marks]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    outcome = run_together({name: (lambda n=name: vote(n)) for name in marks})
     assert sorted(outcome.values()) == ["cast", "Đơn vị đã bỏ phiếu."]
     assert BallotParticipation.objects.filter(ballot=ballot).count() == 1
     winner = next(name for name, result in outcome.items() if result == "cast")
