@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from agreements.models import Agreement, AwardKind
 from agreements.services import CONTENT_FIELDS
-from blocs.forms import DATE_WIDGET, LockVersionField, guard_text_fields, no_control_chars
+from blocs.forms import DATE_WIDGET, LockVersionField, guard_text_fields
 from blocs.uploads import validate_pdf_upload
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
@@ -53,12 +53,6 @@ class AgreementForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        for name in ("title", "number", "basis", "theme", "place", "venue", "closing_text"):
-            if isinstance(data.get(name), str):
-                try:
-                    no_control_chars(data[name])
-                except ValidationError as exc:
-                    self.add_error(name, exc)
         copies = data.get("copies")
         if copies is not None and not 1 <= copies <= 99:
             self.add_error("copies", "Số bản phải từ 1 đến 99.")
@@ -74,7 +68,7 @@ class CommitmentForm(LockedForm):
     )
 
     def clean_text(self):
-        text = no_control_chars(self.cleaned_data["text"].strip())
+        text = self.cleaned_data["text"]
         if not text:
             raise ValidationError("Nội dung không được để trống.")
         return text
@@ -110,12 +104,6 @@ class RegistrationForm(LockedForm):
 
     def clean(self):
         data = super().clean()
-        for name in ("slogan", "signer_prefix", "signer_title", "signer_name"):
-            if isinstance(data.get(name), str):
-                try:
-                    data[name] = no_control_chars(data[name].strip())
-                except ValidationError as exc:
-                    self.add_error(name, exc)
         if bool(data.get("signer_name")) != bool(data.get("signer_title")):
             self.add_error("signer_name", "Ghi cả họ tên và chức vụ người ký, hoặc để trống cả hai.")
         return data
@@ -145,11 +133,6 @@ class TargetForm(forms.Form):
             self.add_error("value", "Nhập giá trị cho chỉ tiêu.")
         if data.get("value") is not None and not data.get("indicator"):
             self.add_error("indicator", "Ghi tên chỉ tiêu.")
-        if data.get("indicator"):
-            try:
-                no_control_chars(data["indicator"])
-            except ValidationError as exc:
-                self.add_error("indicator", exc)
         return data
 
 

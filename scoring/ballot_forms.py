@@ -7,7 +7,7 @@ from decimal import Decimal
 from django import forms
 
 from agreements.models import AwardKind
-from blocs.forms import CONTROL_MESSAGE, LockVersionField, guard_text_fields, no_control_chars
+from blocs.forms import LockVersionField, guard_text_fields
 from scoring.forms import VnDecimalField
 from scoring.models import Ballot, BallotCandidate, BallotKind, BallotMode, ThresholdBase
 from scoring.services.ballots import MAX_COUNT, MAX_QUOTA, counts_errors
@@ -70,12 +70,6 @@ class SettingsForm(forms.Form):
         self.fields["threshold_base"].error_messages["required"] = "Chọn cách tính tỷ lệ."
         for field in self.fields.values():
             field.error_messages["invalid_choice"] = "Lựa chọn không hợp lệ; hãy chọn lại."
-
-    def clean_title(self) -> str:
-        try:
-            return no_control_chars(self.cleaned_data["title"].strip())
-        except forms.ValidationError:
-            raise forms.ValidationError(CONTROL_MESSAGE) from None
 
     def clean_threshold_percent(self) -> Decimal:
         value = self.cleaned_data["threshold_percent"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from blocs.forms import CONTROL_MESSAGE, LockVersionField, guard_text_fields, no_control_chars
+from blocs.forms import LockVersionField, guard_text_fields, no_control_chars
 from scoring.models import Conference, ConferenceKind
 from scoring.services.conferences import OWN_FIELDS
 
@@ -43,12 +43,6 @@ class ConferenceForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        for name, value in list(data.items()):
-            if isinstance(value, str):
-                try:
-                    data[name] = no_control_chars(value.strip())
-                except forms.ValidationError:
-                    self.add_error(name, CONTROL_MESSAGE)
         start, end = data.get("start_time"), data.get("end_time")
         if start and end and end <= start:
             self.add_error("end_time", "Giờ kết thúc phải sau giờ bắt đầu.")

@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from blocs.forms import CONTROL_MESSAGE, LockVersionField, guard_text_fields, no_control_chars
+from blocs.forms import LockVersionField, guard_text_fields
 from blocs.uploads import validate_pdf_upload
 from scoring.services.documents import MAX_NUMBER, MAX_PLACE, MAX_SECTION, sections_of
 
@@ -50,13 +50,10 @@ class DocumentForm(forms.Form):
         guard_text_fields(self)
 
     def clean(self):
-        data = super().clean()
+        data = super().clean()  # control characters: refused by every text field (guard_text_fields)
         for name, value in list(data.items()):
             if isinstance(value, str):
-                try:
-                    data[name] = no_control_chars(value.strip())
-                except ValidationError:
-                    self.add_error(name, CONTROL_MESSAGE)
+                data[name] = value.strip()  # the sections keep their inner line breaks (strip=False)
         return data
 
     def to_data(self) -> dict:

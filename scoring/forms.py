@@ -82,12 +82,6 @@ class CriterionForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        for name in ("text", "code", "indicator", "guidance"):
-            if isinstance(data.get(name), str):
-                try:
-                    data[name] = no_control_chars(data[name].strip())
-                except forms.ValidationError:
-                    self.add_error(name, CONTROL_MESSAGE)
         if data.get("max_points") is None:
             data["max_points"] = Decimal("0")
         return data
@@ -202,9 +196,6 @@ class ExplanationForm(forms.Form):
         super().__init__(*args, **kwargs)
         guard_text_fields(self)
 
-    def clean_text(self):
-        return no_control_chars(self.cleaned_data["text"].strip())
-
 
 class DecisionForm(forms.Form):
     points = VnDecimalField(
@@ -221,9 +212,6 @@ class DecisionForm(forms.Form):
         super().__init__(*args, **kwargs)
         guard_text_fields(self)
         self.fields["points"].error_messages["required"] = "Nhập điểm quyết định."
-
-    def clean_note(self):
-        return no_control_chars(self.cleaned_data["note"].strip())
 
 
 class OpenForm(forms.Form):

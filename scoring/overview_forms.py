@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
-from blocs.forms import DATE_WIDGET, guard_text_fields, no_control_chars
+from blocs.forms import DATE_WIDGET, guard_text_fields
 from scoring.models import BoardDeadline
 from scoring.services.overview import award_decision_errors
 
@@ -79,12 +79,6 @@ class AwardDecisionForm(forms.Form):
         return {
             name: self.cleaned_data[name] for name in ("awarded", "decision_number", "decision_date", "note")
         }
-
-    def clean_decision_number(self):
-        return no_control_chars(self.cleaned_data["decision_number"].strip())
-
-    def clean_note(self):
-        return no_control_chars(self.cleaned_data["note"].strip())
 
     def clean(self):
         data = super().clean()
