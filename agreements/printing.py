@@ -122,7 +122,7 @@ DRAFT_PDF_SECONDS = 600
 
 
 def render_draft(data: dict) -> bytes:
-    digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+    digest = sha256(json.dumps(data, sort_keys=True, default=str).encode())
     key = f"agreement-draft-pdf:{digest}"
     pdf = cache.get(key)
     if pdf is None:

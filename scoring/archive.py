@@ -15,7 +15,6 @@ from __future__ import annotations
 import base64
 import binascii
 import gzip
-import hashlib
 import json
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -34,6 +33,7 @@ from django.db.migrations.loader import MigrationLoader
 from django.db.models import Q
 from django.utils import timezone
 
+from agreements.printing import sha256
 from blocs.models import Membership, Role, Term, Unit, User
 from blocs.services import audit_record
 
@@ -201,7 +201,7 @@ def _file_entry(storage, name: str) -> dict:
     return {
         "name": name,
         "size": len(content),
-        "sha256": hashlib.sha256(content).hexdigest(),
+        "sha256": sha256(content),
         "base64": base64.b64encode(content).decode("ascii"),
     }
 
@@ -334,7 +334,7 @@ def _check_files(data: dict, objects: list[dict]) -> dict[str, tuple[object, byt
             content = base64.b64decode(entries[name].get("base64") or "", validate=True)
         except (SuspiciousFileOperation, binascii.Error, TypeError):
             raise ArchiveError(f"Tệp đính kèm “{name}” không hợp lệ.") from None
-        if hashlib.sha256(content).hexdigest() != entries[name].get("sha256"):
+        if sha256(content) != entries[name].get("sha256"):
             raise ArchiveError(f"Tệp đính kèm “{name}” bị hỏng: mã SHA-256 không khớp. Không phục hồi gì cả.")
         if storage.exists(name):
             with storage.open(name, "rb") as handle:
