@@ -1,3 +1,5 @@
+from functools import partial
+
 from blocs.permissions import can_manage_accounts, is_board
 from blocs.years import selected_year, year_choices
 
@@ -9,7 +11,7 @@ def navigation(request) -> dict:
         return {}
     return {
         "selected_year": selected_year(request),
-        "year_choices": year_choices,  # called lazily by the template
+        "year_choices": partial(year_choices, request),  # called lazily by the template
         "nav_is_board": is_board(user),
         "nav_can_manage_accounts": can_manage_accounts(user),
     }

@@ -204,7 +204,7 @@ def test_agreement_page_queries_do_not_grow_with_the_bloc(client, django_assert_
         assert client.get(f"/agreements/{agreement.pk}/preview/").status_code == 200
 
 
-PINNED = {"detail": 18, "preview": 10}
+PINNED = {"detail": 16, "preview": 9}
 
 
 def test_admin_cannot_change_or_delete_agreements(admin_client):

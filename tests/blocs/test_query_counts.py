@@ -86,8 +86,8 @@ def _pages(size: dict, persona: str, prefix: str):
 # review sheets the unit has to write, the ballots' tasks and the board's deadlines (one query each;
 # one more when the board has set deadlines for the year).
 PINNED = {
-    "board": {"dashboard": 11, "bloc_list": 8, "bloc_detail": 8, "term_detail": 8, "elect": 9},
-    "leader": {"dashboard": 16, "bloc_list": 7, "bloc_detail": 9, "term_detail": 9, "elect": 11},
+    "board": {"dashboard": 10, "bloc_list": 7, "bloc_detail": 7, "term_detail": 7, "elect": 8},
+    "leader": {"dashboard": 15, "bloc_list": 6, "bloc_detail": 8, "term_detail": 8, "elect": 10},
 }
 
 

@@ -629,7 +629,7 @@ def count_queries(client, url: str) -> int:
 # Session and user (2), the user's and the group's permissions (2, is_board), the deadlines (1), the
 # Government-flag ballots (1), the year's terms with every count and status (1), their leader and
 # deputy (1); the page adds the header's year selector (1).
-PINNED = {"overview": 9, "overview_export": 8}
+PINNED = {"overview": 8, "overview_export": 7}
 
 
 def test_overview_queries_do_not_grow_with_the_blocs(client, board):
