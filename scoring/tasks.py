@@ -166,11 +166,11 @@ def _for_term(term: Term, criteria_set: CriteriaSet | None) -> list[Task]:
                 reverse("scoring:grid", args=[criteria_set.pk]),
             )
         )
-    if term.user_role == Role.LEADER and (not before_deadline or criteria_set.submitted >= len(term.members)):
+    if term.user_role == Role.LEADER and (not before_deadline or criteria_set.submitted >= term.n_members):
         tasks.append(
             Task(
                 term,
-                f"Đã nộp {criteria_set.submitted}/{len(term.members)} phiếu tự chấm: khóa chấm điểm",
+                f"Đã nộp {criteria_set.submitted}/{term.n_members} phiếu tự chấm: khóa chấm điểm",
                 criteria_set.get_absolute_url(),
             )
         )
@@ -188,16 +188,16 @@ STEP_PAGES = {
 
 def deadline_tasks(terms: Sequence[Term], user, *, board: bool) -> list[Task]:
     """The board's deadlines that are near (30 days) or passed, for the leader and deputy of each
-    open term: one query when the board has set no deadline for the year, two otherwise."""
+    open term: one query when the board has set no such deadline for the year, two otherwise."""
     from scoring.services.overview import deadlines_for, overview_rows
 
     mine = [t for t in terms if t.is_open and t.user_role in (Role.LEADER, Role.DEPUTY)]
     if not mine:
         return []
-    deadlines = deadlines_for(mine[0].year)
-    if not deadlines:
-        return []
     today = timezone.localdate()
+    deadlines = deadlines_for(mine[0].year)
+    if all(due - today > DUE_SOON for due in deadlines.values()):
+        return []  # none near or passed: whatever is done, there is nothing to say
     by_pk = {t.pk: t for t in mine}
     tasks = []
     rows = overview_rows(
@@ -205,7 +205,7 @@ def deadline_tasks(terms: Sequence[Term], user, *, board: bool) -> list[Task]:
     )
     for row in rows:
         for step in row.steps.values():
-            if step.done or step.due is None or (step.due - today > DUE_SOON and not step.overdue):
+            if step.done or step.due is None or step.due - today > DUE_SOON:  # overdue: due < today
                 continue
             when = f"đã quá hạn {step.due:%d/%m/%Y}" if step.overdue else f"hạn {step.due:%d/%m/%Y}"
             term = by_pk[row.term.pk]

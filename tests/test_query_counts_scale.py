@@ -156,9 +156,9 @@ PINNED = {
     "conferences": 9, "conference_yearend": 10, "conference_midyear": 10, "documents": 9, "document": 9,
     "document_preview": 18, "document_pdf": 18, "unit_awards": 8,
     # a member drafting its sheet
-    "member_dashboard": 11, "own_sheet": 13, "register": 9, "ranking_published": 15,
+    "member_dashboard": 10, "own_sheet": 13, "register": 9, "ranking_published": 15,
     # board staff
-    "board_dashboard": 7, "board_bloc_list": 7, "overview": 8, "overview_export": 7,
+    "board_dashboard": 6, "board_bloc_list": 7, "overview": 8, "overview_export": 7,
     "overview_deadlines": 5, "decisions": 8, "audit": 9, "audit_past": 9, "templates": 5, "units": 6,
     "accounts": 5,
     # anyone with a printed code

@@ -4,7 +4,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Prefetch
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -26,28 +27,51 @@ def _with_members(terms):
     )
 
 
-def _attach_roles(terms, user) -> None:
+def _attach_roles(terms, user, *, members: str = "members") -> None:
     """Resolve the user's role in each term from the prefetched members (no query per term)."""
     for term in terms:
-        term.user_membership = [m for m in term.members if m.unit_id == user.unit_id]
-        term.leader = next((m for m in term.members if m.role == Role.LEADER), None)
-        term.deputy = next((m for m in term.members if m.role == Role.DEPUTY), None)
+        prefetched = getattr(term, members)
+        term.user_membership = [m for m in prefetched if m.unit_id == user.unit_id]
+        term.leader = next((m for m in prefetched if m.role == Role.LEADER), None)
+        term.deputy = next((m for m in prefetched if m.role == Role.DEPUTY), None)
         term.user_role = perms.role_in_term(user, term)
         term.can_view = perms.can_view_term(user, term)
+
+
+def _with_leadership_and_own(terms, user):
+    """What the dashboard shows of each term's members: their number, the leader and the deputy, and
+    the user's own unit (names as they were that year). Two queries, and a few rows per term
+    whatever the bloc's size, where every member's row would be read for a count."""
+    shown = Q(role__in=[Role.LEADER, Role.DEPUTY])
+    if user.unit_id is not None:
+        shown |= Q(unit_id=user.unit_id)
+    counted = Membership.objects.filter(term=OuterRef("pk")).order_by().values("term").annotate(n=Count("pk"))
+    return terms.annotate(n_members=Coalesce(Subquery(counted.values("n")), 0)).prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=Membership.objects.filter(shown)
+            .select_related("unit")
+            .with_unit_name()
+            .order_by("position", "pk"),
+            to_attr="members_shown",
+        )
+    )
 
 
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     year = selected_year(request)
-    board = perms.is_board(request.user)
-    terms = Term.objects.for_year(year).visible_to(request.user).select_related("bloc", "supervisor")
-    terms = list(_with_members(terms).order_by("bloc__name"))
-    next_years = set(
-        Term.objects.filter(bloc_id__in=[t.bloc_id for t in terms], year=year + 1 if year else 0).values_list(
-            "bloc_id", flat=True
-        )
+    user = request.user
+    board = perms.is_board(user)
+    terms = Term.objects.for_year(year).visible_to(user).select_related("bloc", "supervisor")
+    terms = list(_with_leadership_and_own(terms, user).order_by("bloc__name"))
+    _attach_roles(terms, user, members="members_shown")
+    leading = [t.bloc_id for t in terms if t.user_role == Role.LEADER and t.is_open]
+    next_years = (
+        set(Term.objects.filter(bloc_id__in=leading, year=year + 1).values_list("bloc_id", flat=True))
+        if leading
+        else set()
     )
-    _attach_roles(terms, request.user)
     for term in terms:
         term.next_elected = term.bloc_id in next_years
     context = {

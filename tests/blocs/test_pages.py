@@ -303,3 +303,18 @@ def test_board_dashboard_flags_term_without_leader(client):
     page = client.get("/").content.decode()
     assert "Chưa ghi nhận trưởng khối" in page
     assert Membership.objects.filter(term=term, role=Role.LEADER).count() == 0
+
+
+def test_the_dashboard_counts_every_member_and_names_the_leadership_and_the_users_role(client):
+    term = make_term(year=2024, members=5)
+    other = make_term(year=2024, members=3)
+    leader, deputy = (term.memberships.get(role=role) for role in (Role.LEADER, Role.DEPUTY))
+    member = term.memberships.filter(role=Role.MEMBER).first()
+    for user, role in ((make_user(board=True), None), (make_user(unit=member.unit), "Thành viên")):
+        client.force_login(user)
+        page = client.get("/?year=2024").content.decode()
+        card = page.split(f'id="term-{term.pk}"', 1)[1].split("</article>", 1)[0]
+        assert "5 thành viên" in card
+        assert leader.unit.name in card and deputy.unit.name in card
+        assert (f"Đơn vị bạn: <strong>{role}</strong>" in card) is (role is not None)
+        assert (f'id="term-{other.pk}"' in page) is (role is None)  # a member sees its own bloc only

@@ -82,11 +82,11 @@ def _pages(size: dict, persona: str, prefix: str):
 # Pinned counts per page (board staff / leader). A change that adds a query per row fails the
 # equality of the two sizes; a change that adds a fixed query fails the pin and must update it.
 # The first page also saves the chosen year in the session (3 queries on that request only).
-# The leader's dashboard has five more than the board's: the agreements' tasks, scoring's tasks, the
-# review sheets the unit has to write, the ballots' tasks and the board's deadlines (one query each;
-# one more when the board has set deadlines for the year).
+# The leader's dashboard has six more than the board's: next year's terms (for the election task),
+# the agreements' tasks, scoring's tasks, the review sheets the unit has to write, the ballots' tasks
+# and the board's deadlines (one query each; one more when a deadline is within 30 days or passed).
 PINNED = {
-    "board": {"dashboard": 10, "bloc_list": 7, "bloc_detail": 7, "term_detail": 7, "elect": 8},
+    "board": {"dashboard": 9, "bloc_list": 7, "bloc_detail": 7, "term_detail": 7, "elect": 8},
     "leader": {"dashboard": 15, "bloc_list": 6, "bloc_detail": 8, "term_detail": 8, "elect": 10},
 }
 

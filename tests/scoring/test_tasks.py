@@ -142,3 +142,27 @@ def test_the_boards_deadlines_that_are_near_or_passed_are_on_the_leaders_dashboa
     assert f"Khóa chấm điểm (hạn {today + timedelta(days=10):%d/%m/%Y})" in leader_tasks
     assert not any(text.startswith("Bình xét, suy tôn (") for text in leader_tasks)  # not near yet
     assert not any("hạn" in text and "(" in text for text in tasks(client, unit_user(term, Role.MEMBER)))
+
+
+def test_a_deadline_is_near_from_thirty_days_ahead_and_far_ones_cost_no_reading_of_the_blocs(client, term):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from scoring.models import BoardDeadline
+
+    today = timezone.localdate()
+    leader = unit_user(term, Role.LEADER)
+    client.force_login(leader)
+    client.get("/?year=2024")  # the session keeps the year: later requests do not write it
+
+    def read(due):
+        BoardDeadline.objects.update_or_create(year=2024, item="agreement_signed", defaults={"due": due})
+        with CaptureQueriesContext(connection) as queries:
+            client.get("/?year=2024")
+        return len(queries.captured_queries), tasks(client, leader)
+
+    far, far_tasks = read(today + timedelta(days=31))
+    assert not any(text.startswith("Ký giao ước thi đua (") for text in far_tasks)
+    near, near_tasks = read(today + timedelta(days=30))
+    assert f"Ký giao ước thi đua (hạn {today + timedelta(days=30):%d/%m/%Y})" in near_tasks
+    assert near == far + 1  # the blocs' steps are read only when a deadline is near
