@@ -199,6 +199,21 @@ try:
     CACHES = {"default": env.cache_url_config(_raw("CACHE_URL") or "locmemcache://")}
 except Exception as exc:  # django-environ raises several types for a URL it does not know
     raise ImproperlyConfigured(f"CACHE_URL is not understood: {exc}") from None
+# Sessions are kept in the database, which every app server sees. With a shared cache, SESSION_STORE=
+# cached_db reads them from the cache and writes both (one query fewer on every page); a cache of
+# one process (the default) would let a worker accept a session that another has just ended.
+SESSION_STORE = (_raw("SESSION_STORE") or "db").strip()
+if SESSION_STORE not in ("db", "cached_db"):
+    raise ImproperlyConfigured(f"SESSION_STORE={SESSION_STORE!r}: use db or cached_db.")
+if SESSION_STORE == "cached_db" and CACHES["default"]["BACKEND"].rsplit(".", 1)[-1] in (
+    "LocMemCache",
+    "DummyCache",
+):
+    raise ImproperlyConfigured(
+        "SESSION_STORE=cached_db needs a cache shared by every worker and server in CACHE_URL "
+        "(e.g. redis://127.0.0.1:6379/0), not one kept in each process."
+    )
+SESSION_ENGINE = f"django.contrib.sessions.backends.{SESSION_STORE}"
 # Wrong passwords for one account (four times as many from one address) before login is refused
 # for LOGIN_LOCKOUT_SECONDS (blocs/login.py); counted in the shared cache.
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5, minimum=1)
