@@ -148,34 +148,39 @@ def _document_status(kind: str) -> Subquery:
     )
 
 
-def _terms_of(year: int, term_ids=None, *, leadership: bool = True) -> QuerySet:
+def _terms_of(year: int, term_ids=None, *, steps_only: bool = False) -> QuerySet:
     """The year's terms with every count and status the overview shows, in one query (plus one for
-    the leader and deputy)."""
+    the leader and deputy). `steps_only`: only what the board's four steps need, without the
+    leadership (a dashboard's deadlines)."""
     ballots = Ballot.objects.filter(term=OuterRef("pk"))
     current = Agreement.objects.current().filter(term=OuterRef("pk"))
     terms = Term.objects.for_year(year) if term_ids is None else Term.objects.filter(pk__in=term_ids)
-    if leadership:
+    shown = {
+        "agreement_status": Coalesce(Subquery(current.values("status")[:1]), Value("")),
+        "scoring_state": Coalesce(F("criteria_set__state"), Value("")),
+        "n_closed": _count(ballots.filter(state=BallotState.CLOSED), "term"),
+        **{
+            f"doc_{kind}": Coalesce(_document_status(kind), Value(""))
+            for kind in (YEAREND_DOCUMENTS if steps_only else DOCUMENT_KINDS)
+        },
+    }
+    if steps_only:
+        shown["n_open"] = _count(ballots.exclude(state=BallotState.CLOSED), "term")  # open or draft
+    else:
         terms = terms.with_leadership()
-    return (
-        terms.select_related("bloc")
-        .annotate(
-            n_members=_count(Membership.objects.filter(term=OuterRef("pk")), "term"),
-            agreement_status=Coalesce(Subquery(current.values("status")[:1]), Value("")),
-            scoring_state=Coalesce(F("criteria_set__state"), Value("")),
-            scoring_deadline=F("criteria_set__deadline"),
-            n_submitted=_count(
+        shown |= {
+            "n_members": _count(Membership.objects.filter(term=OuterRef("pk")), "term"),
+            "scoring_deadline": F("criteria_set__deadline"),
+            "n_submitted": _count(
                 Assessment.objects.filter(
                     criteria_set__term=OuterRef("pk"), layer=Layer.SELF, status=SheetStatus.SUBMITTED
                 ),
                 "criteria_set",
             ),
-            n_draft=_count(ballots.filter(state=BallotState.DRAFT), "term"),
-            n_open=_count(ballots.filter(state=BallotState.OPEN), "term"),
-            n_closed=_count(ballots.filter(state=BallotState.CLOSED), "term"),
-            **{f"doc_{kind}": Coalesce(_document_status(kind), Value("")) for kind in DOCUMENT_KINDS},
-        )
-        .order_by("bloc__name")
-    )
+            "n_draft": _count(ballots.filter(state=BallotState.DRAFT), "term"),
+            "n_open": _count(ballots.filter(state=BallotState.OPEN), "term"),
+        }
+    return terms.select_related("bloc").annotate(**shown).order_by("bloc__name")
 
 
 def deadlines_for(year: int) -> dict[str, date]:
@@ -236,28 +241,31 @@ def overview_rows(
     """One row per bloc with a term in `year`, by bloc name; overdue against the board's deadlines
     (`deadlines_for(year)` unless given) as of `today` (the local date by default). Four queries
     whatever the number of blocs (three when the deadlines are given). `steps_only` (a dashboard's
-    deadlines) leaves out the leader, the deputy and the Government-flag count: one query."""
+    deadlines): one query, and rows that carry only what their steps need (no leader, deputy,
+    member or sheet count, scoring deadline or Government-flag count; draft and open ballots
+    counted together as open; the year-end documents only)."""
     if year is None:
         return []
     today = today or timezone.localdate()
     deadlines = deadlines_for(year) if deadlines is None else deadlines
     flags = {} if steps_only else government_flag_proposals(year)
     rows = []
-    for term in _terms_of(year, term_ids, leadership=not steps_only):
+    kinds = YEAREND_DOCUMENTS if steps_only else DOCUMENT_KINDS
+    for term in _terms_of(year, term_ids, steps_only=steps_only):
         leadership = {} if steps_only else {m.role: m for m in term.leadership}
         row = OverviewRow(
             term=term,
-            members=term.n_members,
+            members=getattr(term, "n_members", 0),
             leader=leadership.get(Role.LEADER),
             deputy=leadership.get(Role.DEPUTY),
             agreement=term.agreement_status,
             scoring=term.scoring_state,
-            deadline=term.scoring_deadline,
-            submitted=term.n_submitted,
-            ballots_draft=term.n_draft,
+            deadline=getattr(term, "scoring_deadline", None),
+            submitted=getattr(term, "n_submitted", 0),
+            ballots_draft=getattr(term, "n_draft", 0),
             ballots_open=term.n_open,
             ballots_closed=term.n_closed,
-            documents={kind: getattr(term, f"doc_{kind}") for kind in DOCUMENT_KINDS},
+            documents={kind: getattr(term, f"doc_{kind}") for kind in kinds},
             government_flag=len(flags.get(term.pk, ())),
         )
         row.steps = _steps(row, deadlines, today)

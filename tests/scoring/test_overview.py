@@ -279,6 +279,29 @@ def test_overdue_items_are_labelled_only_when_past_due_and_not_done(
     assert by_bloc(service.overview_rows(YEAR))[year_of_blocs["done"].bloc_id].overdue == []
 
 
+def test_a_dashboards_steps_read_alone_are_the_overviews_steps(year_of_blocs, frozen_today):
+    past = TODAY - timedelta(days=1)
+    BoardDeadline.objects.bulk_create(
+        BoardDeadline(year=YEAR, item=item, due=past) for item in BoardDeadline.Item
+    )
+    drafting = year_of_blocs["drafting"]  # a closed ballot beside its draft one: the vote is not over
+    closed_ballot(drafting, award="co_tinh", selected=members(drafting)[:1])
+    full = by_bloc(service.overview_rows(YEAR))
+    alone = by_bloc(
+        service.overview_rows(YEAR, steps_only=True, term_ids=[t.pk for t in year_of_blocs.values()])
+    )
+    assert {bloc: row.steps for bloc, row in alone.items()} == {bloc: row.steps for bloc, row in full.items()}
+    done = {
+        name: [s.done for s in alone[term.bloc_id].steps.values()] for name, term in year_of_blocs.items()
+    }
+    assert done == {
+        "fresh": [False, False, False, False],
+        "drafting": [False, False, False, False],
+        "scoring": [False, False, False, False],
+        "done": [True, True, True, True],
+    }
+
+
 def test_no_deadline_means_nothing_overdue(year_of_blocs, frozen_today):
     assert all(row.overdue == [] for row in service.overview_rows(YEAR))
 
