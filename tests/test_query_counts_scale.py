@@ -152,11 +152,11 @@ PINNED = {
     "agreement_preview_final": 5, "agreement_pdf_draft": 9, "agreement_pdf_final": 7,
     "agreement_signed_scan": 5, "criteria": 15, "criteria_past": 13, "criteria_export": 7, "settings": 8,
     "member_sheet": 11, "review": 12, "cross": 11, "grid": 14, "grid_past": 13, "grid_export": 12,
-    "ranking": 14, "ranking_past": 14, "ranking_export": 9, "ballots_past": 8, "ballot_closed": 9,
+    "ranking": 12, "ranking_past": 12, "ranking_export": 8, "ballots_past": 8, "ballot_closed": 9,
     "conferences": 9, "conference_yearend": 10, "conference_midyear": 10, "documents": 9, "document": 9,
-    "document_preview": 18, "document_pdf": 18, "unit_awards": 8,
+    "document_preview": 16, "document_pdf": 16, "unit_awards": 8,
     # a member drafting its sheet
-    "member_dashboard": 10, "own_sheet": 13, "register": 9, "ranking_published": 15,
+    "member_dashboard": 10, "own_sheet": 13, "register": 9, "ranking_published": 13,
     # board staff
     "board_dashboard": 6, "board_bloc_list": 7, "overview": 8, "overview_export": 7,
     "overview_deadlines": 5, "decisions": 8, "audit": 9, "audit_past": 9, "templates": 5, "units": 6,

@@ -120,13 +120,14 @@ def load_ballots(term: Term) -> list[Ballot]:
 
 
 def scoring_table(term: Term) -> dict:
-    """The ranking as printed (5 queries): `ranking()`'s figures, the tie-break rules it applied."""
+    """The ranking as printed (3 queries): `ranking()`'s figures, the tie-break rules it applied."""
     criteria_set = CriteriaSet.objects.filter(term=term).first()
     if criteria_set is None or criteria_set.state == ScoringState.SETUP:
         return {"available": False, "locked": False, "rows": [], "tie_rules": [], "tied": False}
-    rules = [rule.label for rule in tie_rules(criteria_set)]
+    applied = tie_rules(criteria_set)
+    rules = [rule.label for rule in applied]
     rows = []
-    for m in ranking(criteria_set):
+    for m in ranking(criteria_set, applied):
         rows.append(
             {
                 "membership": m.pk,

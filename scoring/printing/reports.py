@@ -106,8 +106,9 @@ def _scores(term: Term) -> dict | None:
     criteria_set = CriteriaSet.objects.with_nominal_max().filter(term=term).first()
     if criteria_set is None:
         return None
+    rules = tie_rules(criteria_set)
     rows, missing = [], []
-    for m in ranking(criteria_set):
+    for m in ranking(criteria_set, rules):
         if m.rank is None:
             missing.append(m.unit_name)
             continue
@@ -129,7 +130,7 @@ def _scores(term: Term) -> dict | None:
         "nominal_max": fmt(criteria_set.nominal_max),
         "rows": rows,
         "missing": missing,
-        "tie_rules": [rule.label for rule in tie_rules(criteria_set)],
+        "tie_rules": [rule.label for rule in rules],
         "tied": any(r["tied"] for r in rows),
     }
 

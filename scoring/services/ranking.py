@@ -94,24 +94,26 @@ def with_totals(criteria_set: CriteriaSet):
     )
 
 
-def ranking(criteria_set: CriteriaSet) -> list[Membership]:
+def ranking(criteria_set: CriteriaSet, rules: list[TieRule] | None = None) -> list[Membership]:
     """Members ranked by final total then the tie-break rules (`rank`, `tied` on each), followed by
-    those whose self-assessment is missing (`rank` None: "chưa nộp")."""
-    rules = tie_rules(criteria_set)
+    those whose self-assessment is missing (`rank` None: "chưa nộp"). One query (two without
+    `rules`, the set's `tie_rules()`): the window ranks those who submitted and those who did not
+    apart."""
+    rules = tie_rules(criteria_set) if rules is None else rules
     keys = {f"tie_{i}": _tie_expression(rule) for i, rule in enumerate(rules)}
     order = [F("total").desc(), *(F(name).desc() for name in keys)]
-    ranked = list(
+    rows = list(
         with_totals(criteria_set)
         .annotate(**keys)
-        .filter(submitted=True)
-        .annotate(rank=Window(Rank(), order_by=order))
-        .order_by("rank", "position", "pk")
+        .annotate(rank=Window(Rank(), partition_by=[F("submitted")], order_by=order))
+        .order_by("position", "pk")
     )
+    ranked = sorted((r for r in rows if r.submitted), key=lambda r: r.rank)  # stable: position, pk
     shared = {r.rank for r in ranked if sum(1 for o in ranked if o.rank == r.rank) > 1}
     for row in ranked:
         row.tied = row.rank in shared
         row.tie_values = [getattr(row, name) for name in keys]
-    missing = list(with_totals(criteria_set).filter(submitted=False).order_by("position", "pk"))
+    missing = [r for r in rows if not r.submitted]
     for row in missing:
         row.rank, row.tied, row.tie_values = None, False, []
     return ranked + missing

@@ -147,12 +147,13 @@ def _chart(criteria_set: CriteriaSet, ranked: list) -> dict:
 def ranking(request: HttpRequest, pk: int) -> HttpResponse:
     criteria_set = perms.get_criteria_set_for_user(request, pk)
     perms.require(perms.can_view_ranking(request.user, criteria_set))
-    ranked = services.ranking(criteria_set)
+    rules = services.tie_rules(criteria_set)
+    ranked = services.ranking(criteria_set, rules)
     context = {
         "criteria_set": criteria_set,
         "term": criteria_set.term,
         "ranked": ranked,
-        "tie_rules": services.tie_rules(criteria_set),
+        "tie_rules": rules,
         "any_tie": any(m.tied for m in ranked),
         "chart": _chart(criteria_set, ranked),
         "can_publish": perms.can_publish(request.user, criteria_set),

@@ -593,4 +593,4 @@ def test_builders_read_in_a_fixed_number_of_queries_whatever_the_members_and_bal
         sizes[size] = (len(data["scores"]["rows"]), len(data["ballots"]))
     assert sizes == {8: (8, 4), 20: (20, 7)}  # the second world is really larger
     assert counts[8] == counts[20]
-    assert counts[20] == {"minutes": 12, "count": 7, "proposal": 9}
+    assert counts[20] == {"minutes": 10, "count": 7, "proposal": 7}

@@ -202,7 +202,7 @@ REVIEW_PAGES = {
     "ranking_export": "/scoring/{pk}/ranking.xlsx",
     "review": "/scoring/reviews/{review}/",
 }
-REVIEW_PINNED = {"grid": 14, "grid_export": 12, "ranking": 14, "ranking_export": 9, "review": 12}
+REVIEW_PINNED = {"grid": 14, "grid_export": 12, "ranking": 12, "ranking_export": 8, "review": 12}
 
 
 def test_grid_ranking_and_review_keep_their_query_counts_whatever_the_size(client):
