@@ -750,6 +750,9 @@ class AwardDecision(models.Model):
     note = models.CharField("ghi chú", max_length=500, blank=True)
     recorded_at = models.DateTimeField(default=timezone.now)
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # Raised on every correction: two board staff correcting the same decision at once, the second is
+    # told to reload instead of overwriting the first.
+    lock_version = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = "quyết định khen thưởng"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
-from blocs.forms import DATE_WIDGET, guard_text_fields
+from blocs.forms import DATE_WIDGET, LockVersionField, guard_text_fields
 from scoring.models import BoardDeadline
 from scoring.services.overview import award_decision_errors
 
@@ -62,6 +62,7 @@ class AwardDecisionForm(forms.Form):
     )
     decision_date = _date_field("Ngày quyết định")
     note = forms.CharField(label="Ghi chú", max_length=500, required=False)
+    lock_version = LockVersionField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -77,7 +78,8 @@ class AwardDecisionForm(forms.Form):
     def cleaned_data_for_service(self) -> dict:
         """The decision's own fields (the proposal is named by the view, not trusted from the post)."""
         return {
-            name: self.cleaned_data[name] for name in ("awarded", "decision_number", "decision_date", "note")
+            name: self.cleaned_data[name]
+            for name in ("awarded", "decision_number", "decision_date", "note", "lock_version")
         }
 
     def clean(self):

@@ -1,8 +1,9 @@
 """Two people saving the same thing at the same moment, on PostgreSQL, with real concurrent
 transactions: two threads, two browser sessions, two POSTs released together by a barrier.
 
-- A score, a commitment, a registration: both read the same version; one save wins, the other is
-  told "someone changed this; reload" and its values are not written over the winner's.
+- A score, a commitment, a registration, the province's decision on an award: both read the same
+  version; one save wins, the other is told "someone changed this; reload" and its values are not
+  written over the winner's.
 - A double click: the same POST twice at once creates one record, and both answers lead to the
   same page.
 
@@ -128,6 +129,34 @@ def test_two_people_of_one_unit_registering_at_once():
     registration = Registration.objects.get(agreement=world.agreement, membership=member)
     assert registration.slogan == slogans[winner]
     assert [t.indicator for t in registration.targets.all()] == [f"Chỉ tiêu của {slogans[winner]}"]
+
+
+def test_two_board_staff_correcting_the_same_award_decision_at_once():
+    from scoring.models import AwardDecision
+    from tests.scoring.test_overview import decision_post, make_proposals
+
+    term, members = make_proposals()
+    first, second = make_user(board=True), make_user(board=True)
+    url = f"/terms/{term.pk}/decisions/"
+    client = Client()
+    client.force_login(first)
+    assert (
+        client.post(url, decision_post(members[0], "co_tinh", awarded="0", note="Ban đầu")).status_code == 302
+    )
+    notes = {"first": "Sửa của người thứ nhất", "second": "Sửa của người thứ hai"}
+    responses = race(
+        {
+            who: (
+                user,
+                url,
+                decision_post(members[0], "co_tinh", awarded="0", note=notes[who], lock_version="0"),
+            )
+            for who, user in (("first", first), ("second", second))
+        }
+    )
+    winner, _ = one_wins(responses)
+    decision = AwardDecision.objects.get()
+    assert (decision.note, decision.lock_version) == (notes[winner], 1)
 
 
 def test_a_double_click_creates_one_commitment():

@@ -409,6 +409,9 @@ def award_decision_errors(*, awarded: bool, decision_number: str, decision_date:
     return errors
 
 
+DECISION_STALE = "Người khác vừa sửa quyết định này. Hãy tải lại trang để xem bản mới nhất rồi sửa lại."
+
+
 @transaction.atomic
 def award_decision_record(
     *,
@@ -419,9 +422,12 @@ def award_decision_record(
     decision_number: str = "",
     decision_date: date | None = None,
     note: str = "",
+    lock_version: int | None = None,
     by: User | None,
 ) -> AwardDecision:
-    """Record (or correct) the province's decision on a unit the term proposed for an award."""
+    """Record (or correct) the province's decision on a unit the term proposed for an award.
+    `lock_version` is the version of the decision the form showed, None when it showed none: a
+    decision recorded or corrected by someone else since is not overwritten (DECISION_STALE)."""
     errors = award_decision_errors(
         awarded=awarded, decision_number=decision_number, decision_date=decision_date
     )
@@ -432,6 +438,8 @@ def award_decision_record(
     ):
         raise ValidationError("Đơn vị này không được khối đề nghị cho hình thức khen thưởng này.")
     decision = AwardDecision.objects.select_for_update().filter(membership=membership, award=award).first()
+    if (decision.lock_version if decision is not None else None) != lock_version:
+        raise ValidationError(DECISION_STALE, code="stale")
     new = {
         "awarded": awarded,
         "decision_number": decision_number,
@@ -450,6 +458,8 @@ def award_decision_record(
     decision.decision_date, decision.note = decision_date, note
     decision.recorded_at = timezone.now()
     decision.recorded_by = by if by is not None and by.is_authenticated else None
+    if decision.pk is not None:
+        decision.lock_version += 1
     decision.save()
     audit_record(actor=by, action="award_decision.record", obj=decision, term=term, old=old, new=new)
     return decision

@@ -112,6 +112,7 @@ def _decision_form(proposal, data=None) -> AwardDecisionForm:
             "decision_number": decision.decision_number,
             "decision_date": decision.decision_date,
             "note": decision.note,
+            "lock_version": decision.lock_version,
         }
     return AwardDecisionForm(data, initial=initial, auto_id=f"id_{proposal.key}_%s")
 

@@ -10,6 +10,7 @@ from io import BytesIO
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -476,6 +477,10 @@ def test_deadlines_service_refuses_an_unknown_item_and_writes_nothing(board):
 
 @pytest.fixture
 def proposed():
+    return make_proposals()
+
+
+def make_proposals():
     """A closed 2024 term that proposed its first member for the provincial flag and two for the
     provincial certificate of merit; the last member was not proposed."""
     term = make_term(year=YEAR, members=4)
@@ -530,11 +535,43 @@ def test_board_records_a_decision_with_audit(client, board, proposed, frozen_tod
     assert "Quyết định số 125/QĐ-UBND ngày 20/01/2025" in page
 
     # Correcting it: the same row, a second event with old and new.
-    client.post(f"/terms/{term.pk}/decisions/", decision_post(m[0], "co_tinh", awarded="0", note="Không đủ"))
+    assert 'name="lock_version" value="0"' in page
+    client.post(
+        f"/terms/{term.pk}/decisions/",
+        decision_post(m[0], "co_tinh", awarded="0", note="Không đủ", lock_version="0"),
+    )
     decision.refresh_from_db()
     assert AwardDecision.objects.count() == 1 and decision.awarded is False
     second = AuditEvent.objects.filter(action="award_decision.record").latest("pk")
     assert second.old["awarded"] is True and second.new["awarded"] is False
+
+
+def test_two_board_staff_deciding_the_same_proposal_at_once_the_second_is_told_to_reload(
+    client, board, proposed, frozen_today
+):
+    term, m = proposed
+    url = f"/terms/{term.pk}/decisions/"
+    stale = "Người khác vừa sửa quyết định này. Hãy tải lại trang"
+    colleague = Client()
+    colleague.force_login(make_user(board=True))
+    # Both opened the page before any decision: the colleague records first.
+    assert colleague.post(url, decision_post(m[0], "co_tinh", awarded="0", note="Chưa đủ")).status_code == 302
+    refused = client.post(
+        url, decision_post(m[0], "co_tinh", decision_number="1/QĐ", decision_date="20/01/2025")
+    )
+    assert refused.status_code == 400 and stale in refused.content.decode()
+    assert AwardDecision.objects.get().note == "Chưa đủ"
+    # Both read version 0: the colleague corrects first; the second correction is refused.
+    for who, note, expected in ((colleague, "Đủ", 302), (client, "Không", 400)):
+        response = who.post(url, decision_post(m[0], "co_tinh", awarded="0", note=note, lock_version="0"))
+        assert response.status_code == expected
+    decision = AwardDecision.objects.get()
+    assert (decision.note, decision.lock_version) == ("Đủ", 1)
+    assert AuditEvent.objects.filter(action="award_decision.record").count() == 2
+    # A garbled version is out of date too; the page then shows the current one.
+    garbled = client.post(url, decision_post(m[0], "co_tinh", awarded="0", note="X", lock_version="x"))
+    assert garbled.status_code == 400 and stale in garbled.content.decode()
+    assert 'name="lock_version" value="1"' in client.get(url).content.decode()
 
 
 @pytest.mark.parametrize(
