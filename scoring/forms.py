@@ -280,6 +280,9 @@ def parse_sheet(data, criteria: list[Criterion]) -> tuple[dict, dict[str, str]]:
 
 
 def parse_lock_version(data) -> int | None:
-    """The sheet version the page was read at; None (no check) when absent or garbled."""
+    """The sheet version the page was read at: None (no check) when absent; garbled (only a forged
+    post garbles it), out of date, as in every form (`LockVersionField`)."""
     raw = data.get("lock_version", "")
-    return int(raw) if raw.isdecimal() and len(raw) < 10 else None
+    if raw == "":
+        return None
+    return int(raw) if raw.isdecimal() and len(raw) < 10 else LockVersionField.STALE

@@ -71,6 +71,18 @@ def test_a_score_off_its_step_is_refused_by_the_service_with_the_message_at_the_
     assert not Score.objects.exists()
 
 
+@pytest.mark.parametrize("garbled", ["x", "-1", "²", "9" * 12])
+def test_a_garbled_sheet_version_is_out_of_date_like_every_forms(client, world, garbled):
+    term, criteria_set = world
+    c1 = judged(criteria_set)[0]
+    client.force_login(unit_user(term, Role.MEMBER))
+    url = f"/scoring/{criteria_set.pk}/sheet/"
+    assert client.post(url, {f"c{c1.pk}": "5", "lock_version": ""}).status_code == 302  # absent: no check
+    response = client.post(url, {f"c{c1.pk}": "6", "lock_version": garbled})
+    assert response.status_code == 200 and "Người khác vừa sửa" in response.content.decode()
+    assert Score.objects.get().points == Decimal(5)
+
+
 def test_hostile_note_is_shown_as_text(client, world):
     term, criteria_set = world
     c1 = judged(criteria_set)[0]
