@@ -10,12 +10,21 @@ from blocs.uploads import validate_pdf_upload
 
 DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 CONTROL_MESSAGE = "Văn bản có ký tự điều khiển không hợp lệ."
+DIRECTION_MESSAGE = (
+    "Văn bản có ký tự ẩn làm đảo chiều chữ (ký tự điều khiển hướng viết): hãy xóa đoạn đó rồi gõ lại."
+)
+# Marks and overrides of the direction of text: unused in Vietnamese, they make a name or a
+# commitment show (on the page and on paper) other than it is stored.
+DIRECTION_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 def no_control_chars(value: str) -> str:
-    """Refuse control characters other than line breaks and tabs (pasted garbage, NUL bytes)."""
+    """Refuse control characters other than line breaks and tabs (pasted garbage, NUL bytes), and
+    the direction controls."""
     if any((ord(ch) < 32 and ch not in "\n\r\t") or ord(ch) == 127 for ch in value):
         raise ValidationError(CONTROL_MESSAGE, code="control_characters")
+    if not DIRECTION_CONTROLS.isdisjoint(value):
+        raise ValidationError(DIRECTION_MESSAGE, code="direction_controls")
     return value
 
 

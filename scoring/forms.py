@@ -7,7 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 
-from blocs.forms import CONTROL_MESSAGE, LockVersionField, guard_text_fields, no_control_chars
+from blocs.forms import LockVersionField, guard_text_fields, no_control_chars
 from blocs.models import Membership
 from blocs.uploads import tidy_name
 from scoring import rules
@@ -266,8 +266,8 @@ def parse_sheet(data, criteria: list[Criterion]) -> tuple[dict, dict[str, str]]:
         except rules.Invalid as exc:
             errors[f"c{criterion.pk}"] = str(exc)
             continue
-        except forms.ValidationError:
-            errors[f"c{criterion.pk}"] = CONTROL_MESSAGE
+        except forms.ValidationError as exc:
+            errors[f"c{criterion.pk}"] = exc.messages[0]
             continue
         if len(note) > 5000:
             errors[f"c{criterion.pk}"] = "Ghi chú quá dài (tối đa 5.000 ký tự)."

@@ -16,7 +16,7 @@ from django.utils.module_loading import import_string
 
 from agreements.models import Agreement
 from agreements.printing import sha256
-from blocs.forms import CONTROL_MESSAGE
+from blocs.forms import no_control_chars
 from blocs.models import Role, Term, User
 from blocs.services import audit_record, term_close
 from blocs.uploads import validate_pdf_upload
@@ -73,8 +73,13 @@ def document_for(*, term: Term, kind: str, ballot: Ballot | None = None) -> Docu
     return Document.objects.filter(term=term, kind=kind, ballot=ballot).first()
 
 
-def _has_control_chars(value: str) -> bool:
-    return any((ord(ch) < 32 and ch not in "\n\r\t") or ord(ch) == 127 for ch in value)
+def _text_problem(value: str) -> str | None:
+    """The message for control or direction characters in the text (blocs.forms), else None."""
+    try:
+        no_control_chars(value)
+    except ValidationError as exc:
+        return exc.messages[0]
+    return None
 
 
 def clean_data(*, kind: str, year: int, data: dict) -> dict:
@@ -89,8 +94,8 @@ def clean_data(*, kind: str, year: int, data: dict) -> dict:
             value = value.strip()
             if len(value) > limit:
                 errors[name] = f"Tối đa {limit} ký tự."
-            elif _has_control_chars(value):
-                errors[name] = CONTROL_MESSAGE
+            elif problem := _text_problem(value):
+                errors[name] = problem
             cleaned[name] = value
     if "date" in data:
         day = data["date"]
@@ -112,8 +117,8 @@ def clean_data(*, kind: str, year: int, data: dict) -> dict:
             value = value.replace("\r\n", "\n").replace("\r", "\n").strip()
             if len(value) > MAX_SECTION:
                 errors[f"sections.{key}"] = f"Tối đa {MAX_SECTION} ký tự (hiện có {len(value)})."
-            elif _has_control_chars(value):
-                errors[f"sections.{key}"] = CONTROL_MESSAGE
+            elif problem := _text_problem(value):
+                errors[f"sections.{key}"] = problem
             cleaned["sections"][key] = value
     if errors:
         raise ValidationError(errors)

@@ -1,7 +1,8 @@
-"""Hostile text that the forms accept (zero-width and bidi characters, decomposed Vietnamese, markup,
-the longest text allowed) goes through WeasyPrint for real: the agreement finalised and the year-end
-report printed both come out, and the PDF shows the text as typed (markup as text, Vietnamese
-precomposed)."""
+"""Hostile text that the forms accept (zero-width characters, removed on the way in; decomposed
+Vietnamese, markup, the longest text allowed) goes through WeasyPrint for real: the agreement
+finalised and the year-end report printed both come out, and the PDF shows the text as typed (markup
+as text, Vietnamese precomposed). Characters that reverse the text's direction are refused by the
+forms (tests/blocs/test_unicode.py)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from tests.hostile.checks import error_messages
 pytestmark = pytest.mark.django_db
 
 HOSTILE = (
-    "Đoàn\u200b kết\u200d sáng\u00ad tạo \u202eđảo chiều\u202c \u2066ltr\u2069 <script>alert(1)</script> "
+    "Đoàn\u200b kết\u200d sáng\u00ad tạo\ufeff \u2060<script>alert(1)</script> "
     + unicodedata.normalize("NFD", "Thanh tra tỉnh Quảng Ngãi")
 )
 
@@ -63,6 +64,7 @@ def test_an_agreement_with_hostile_text_is_finalised_and_printed(client, tmp_pat
     with final.final_pdf.open("rb") as stored:
         printed = _pdf_text(stored.read(), tmp_path)
     assert "<script>alert(1)</script>" in printed and "Thanh tra tỉnh Quảng Ngãi" in printed
+    assert "Đoàn kết sáng tạo" in printed  # the invisible characters were removed
 
 
 def test_a_report_with_hostile_text_prints(client, tmp_path):
