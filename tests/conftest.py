@@ -1,4 +1,5 @@
 from contextlib import contextmanager
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
@@ -50,11 +51,27 @@ def module_db(django_db_setup, django_db_blocker, media_root):
             call_command("flush", interactive=False, verbosity=0)
 
 
-@pytest.fixture(scope="module")
-def demo(module_db):
-    """The demo province, loaded once for the module (about 5 s); `load_demo`'s printed output."""
-    from io import StringIO
+@pytest.fixture(scope="session")
+def _demo_dump(tmp_path_factory):
+    """Where the first test to load the demo dumps it, for the next ones to load in a second or two
+    instead of five to ten (its files stay in the session's media folder)."""
+    return {"path": tmp_path_factory.mktemp("demo") / "demo.json", "ready": False, "output": ""}
 
+
+def load_demo_once(dump: dict) -> str:
+    """The demo province in the database: `load_demo` the first time in the session (then dumped),
+    the dump afterwards. Returns what `load_demo` printed."""
+    if dump["ready"]:
+        call_command("loaddata", str(dump["path"]), verbosity=0)
+        return dump["output"]
     out = StringIO()
     call_command("load_demo", stdout=out)
-    return out.getvalue()
+    call_command("dumpdata", "blocs", "agreements", "scoring", natural_foreign=True, output=str(dump["path"]))
+    dump |= {"ready": True, "output": out.getvalue()}
+    return dump["output"]
+
+
+@pytest.fixture(scope="module")
+def demo(module_db, _demo_dump):
+    """The demo province, loaded once for the module; `load_demo`'s printed output."""
+    return load_demo_once(_demo_dump)

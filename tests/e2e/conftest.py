@@ -3,11 +3,11 @@
 import os
 import subprocess
 import tempfile
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+
+from tests.conftest import load_demo_once
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run inside one
 # unless told that it is safe, which it is here (one thread, one test at a time).
@@ -56,24 +56,11 @@ def page(browser):
     context.close()
 
 
-@pytest.fixture(scope="session")
-def _demo_dump(tmp_path_factory):
-    """Where the first browser test dumps the demo it loaded, for the next ones to load in a second
-    (browser tests flush the database after each test; the files stay in the session's media folder)."""
-    return {"path": tmp_path_factory.mktemp("demo") / "demo.json", "ready": False}
-
-
 @pytest.fixture
 def demo(live_server, _demo_dump):
-    """The demo province behind a live server; the server's address."""
-    if not _demo_dump["ready"]:
-        call_command("load_demo", stdout=StringIO())
-        call_command(
-            "dumpdata", "blocs", "agreements", "scoring", natural_foreign=True, output=str(_demo_dump["path"])
-        )
-        _demo_dump["ready"] = True
-    else:
-        call_command("loaddata", str(_demo_dump["path"]), verbosity=0)
+    """The demo province behind a live server (browser tests flush the database after each test, so
+    each loads it again: from the session's dump after the first); the server's address."""
+    load_demo_once(_demo_dump)
     return live_server.url
 
 
