@@ -64,9 +64,9 @@ def _for_term(term: Term, agreement: Agreement | None) -> list[Task]:
         if drafts and not agreement.has_commitments:
             tasks.append(Task(term, "Soạn nội dung thi đua của giao ước", detail))
         if term.user_role == Role.LEADER:
-            waiting = term.n_members - agreement.registered
+            waiting = term.member_count - agreement.registered
             if waiting > 0:
-                text = f"Còn {waiting}/{term.n_members} thành viên chưa đăng ký giao ước"
+                text = f"Còn {waiting}/{term.member_count} thành viên chưa đăng ký giao ước"
             else:
                 text = "Hoàn thiện giao ước để in và ký"
             tasks.append(Task(term, text, detail))

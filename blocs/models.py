@@ -118,7 +118,12 @@ class TermQuerySet(models.QuerySet):
         )
 
     def with_member_count(self):
-        return self.annotate(member_count=models.Count("memberships", distinct=True))
+        """`member_count`, as a correlated subquery: right after any filter on the memberships too
+        (`visible_to` joins them, and a Count over that join would count only the user's row)."""
+        counted = Membership.objects.filter(term=OuterRef("pk")).order_by().values("term")
+        return self.annotate(
+            member_count=Coalesce(Subquery(counted.annotate(n=models.Count("pk")).values("n")), 0)
+        )
 
     def visible_to(self, user):
         from blocs.permissions import is_board

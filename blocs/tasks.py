@@ -1,7 +1,7 @@
 """The dashboard's "việc cần làm": each app contributes what awaits a user in the year's terms.
 
 `blocs` knows nothing of the apps built on it, so those apps register a provider in their
-`AppConfig.ready()`. A provider takes the dashboard's terms (`n_members`, `leader`, `deputy`,
+`AppConfig.ready()`. A provider takes the dashboard's terms (`member_count`, `leader`, `deputy`,
 `next_elected` and the user's role already resolved, see `blocs.views.browse.dashboard`) and
 returns `Task`s; it must cost a fixed number of queries whatever the number of terms, because the
 dashboard's query count is pinned by tests.

@@ -166,11 +166,11 @@ def _for_term(term: Term, criteria_set: CriteriaSet | None) -> list[Task]:
                 reverse("scoring:grid", args=[criteria_set.pk]),
             )
         )
-    if term.user_role == Role.LEADER and (not before_deadline or criteria_set.submitted >= term.n_members):
+    if term.user_role == Role.LEADER and (not before_deadline or criteria_set.submitted >= term.member_count):
         tasks.append(
             Task(
                 term,
-                f"Đã nộp {criteria_set.submitted}/{term.n_members} phiếu tự chấm: khóa chấm điểm",
+                f"Đã nộp {criteria_set.submitted}/{term.member_count} phiếu tự chấm: khóa chấm điểm",
                 criteria_set.get_absolute_url(),
             )
         )

@@ -4,8 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -39,14 +38,13 @@ def _attach_roles(terms, user, *, members: str = "members") -> None:
 
 
 def _with_leadership_and_own(terms, user):
-    """What the dashboard shows of each term's members: their number, the leader and the deputy, and
-    the user's own unit (names as they were that year). Two queries, and a few rows per term
-    whatever the bloc's size, where every member's row would be read for a count."""
+    """What the dashboard shows of each term's members: their number (`member_count`), the leader
+    and the deputy, and the user's own unit (names as they were that year). Two queries, and a few
+    rows per term whatever the bloc's size, where every member's row would be read for a count."""
     shown = Q(role__in=[Role.LEADER, Role.DEPUTY])
     if user.unit_id is not None:
         shown |= Q(unit_id=user.unit_id)
-    counted = Membership.objects.filter(term=OuterRef("pk")).order_by().values("term").annotate(n=Count("pk"))
-    return terms.annotate(n_members=Coalesce(Subquery(counted.values("n")), 0)).prefetch_related(
+    return terms.with_member_count().prefetch_related(
         Prefetch(
             "memberships",
             queryset=Membership.objects.filter(shown)
