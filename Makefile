@@ -39,6 +39,7 @@ test: $(VENV)/.dev-deps
 lint: $(VENV)/.dev-deps
 	$(PY) -m ruff format --check .
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
 
 ## `manage.py check --deploy` with a production-like environment

@@ -6,7 +6,7 @@ class AgreementsConfig(AppConfig):
     verbose_name = "Giao ước thi đua"
 
     def ready(self) -> None:
-        from agreements.tasks import agreement_tasks
-        from blocs.tasks import register
+        from agreements.todos import agreement_todos
+        from blocs.todos import register
 
-        register(agreement_tasks)
+        register(agreement_todos)

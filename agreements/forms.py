@@ -6,10 +6,11 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from agreements.models import Agreement, AwardKind
+from agreements.models import Agreement
 from agreements.services import CONTENT_FIELDS
 from blocs.forms import DATE_WIDGET, LockVersionField, guard_text_fields
 from blocs.uploads import validate_pdf_upload
+from province import catalogue
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 MAX_TEXT = 5000
@@ -90,7 +91,7 @@ class AttachmentForm(forms.Form):
 class RegistrationForm(LockedForm):
     awards = forms.MultipleChoiceField(
         label="Danh hiệu thi đua, hình thức khen thưởng đăng ký",
-        choices=AwardKind.choices,
+        choices=catalogue.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )

@@ -16,18 +16,6 @@ class AgreementStatus(models.TextChoices):
     SIGNED = "signed", "Đã ký"
 
 
-class AwardKind(models.TextChoices):
-    """Collective emulation titles and award forms (Luật Thi đua, khen thưởng 2022)."""
-
-    LABOR_ADVANCED = "tt_ldtt", "Tập thể lao động tiên tiến"
-    LABOR_EXCELLENT = "tt_ldxs", "Tập thể lao động xuất sắc"
-    FLAG_PROVINCE = "co_tinh", "Cờ thi đua của UBND tỉnh"
-    FLAG_GOVERNMENT = "co_cp", "Cờ thi đua của Chính phủ"
-    MERIT_PROVINCE = "bk_tinh", "Bằng khen của Chủ tịch UBND tỉnh"
-    MERIT_PRIME_MINISTER = "bk_ttg", "Bằng khen của Thủ tướng Chính phủ"
-    LABOR_ORDER_3 = "hc_ld3", "Huân chương Lao động hạng Ba"
-
-
 class AgreementQuerySet(models.QuerySet):
     def current(self):
         return self.filter(superseded_at__isnull=True)

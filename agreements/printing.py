@@ -18,10 +18,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from agreements.models import Agreement, AwardKind
+from agreements.models import Agreement
 from config.pdf import render_pdf
-
-AWARD_LABELS = dict(AwardKind.choices)
+from province import catalogue
 
 
 def vn_date(place: str, day: date | None) -> str:
@@ -49,7 +48,7 @@ def snapshot(agreement: Agreement) -> dict:
                 "position": m.position,
                 "unit": m.unit_name,
                 "role": m.role,
-                "awards": [AWARD_LABELS.get(code, code) for code in (reg.awards if reg else [])],
+                "awards": [catalogue.label(code) for code in (reg.awards if reg else [])],
                 "slogan": reg.slogan if reg else "",
                 "targets": [
                     {"indicator": t.indicator, "value": str(t.value), "unit_of_measure": t.unit_of_measure}

@@ -17,10 +17,12 @@ from django.db.models import Max
 from django.utils import timezone
 
 from agreements import printing
-from agreements.models import Agreement, AgreementStatus, AwardKind, Commitment, Registration, Target
+from agreements.models import Agreement, AgreementStatus, Commitment, Registration, Target
+from blocs.audit import audit_record, snapshot
 from blocs.models import Membership, Term, User
-from blocs.services import audit_record, snapshot, term_require_leader
+from blocs.services import term_require_leader
 from blocs.uploads import validate_pdf_upload
+from province import catalogue
 
 CONTENT_FIELDS = [
     "title",
@@ -305,7 +307,7 @@ def registration_save(
     _ensure_draft(agreement)
     if membership.term_id != agreement.term_id:
         raise ValidationError("Đơn vị không là thành viên của khối năm này.")
-    unknown = set(data.get("awards", [])) - set(AwardKind.values)
+    unknown = set(data.get("awards", [])) - set(catalogue.codes())
     if unknown:
         raise ValidationError("Danh hiệu, hình thức khen thưởng không hợp lệ.")
     registration = (

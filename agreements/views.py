@@ -11,20 +11,13 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from agreements import forms, printing, services
 from agreements import permissions as perms
 from agreements.models import Agreement, Commitment
 from blocs import permissions as bloc_perms
-
-GET_POST = require_http_methods(["GET", "POST"])
-
-
-def _errors(request: HttpRequest, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
-
+from blocs.views.common import GET_POST, errors_to_messages
 
 # The term's agreement ---------------------------------------------------------------------------
 
@@ -43,7 +36,7 @@ def term_agreement(request: HttpRequest, term_pk: int) -> HttpResponse:
         try:
             agreement = services.agreement_start(term=term, by=request.user)
         except ValidationError as exc:
-            _errors(request, exc)
+            errors_to_messages(request, exc)
             return redirect("agreements:term_agreement", term.pk)
         messages.success(request, "Đã tạo dự thảo giao ước.")
         return redirect(agreement)
@@ -123,7 +116,7 @@ def attach(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             agreement=agreement, kind=kind, upload=form.cleaned_data["file"], by=request.user
         )
     except ValidationError as exc:
-        _errors(request, exc)
+        errors_to_messages(request, exc)
     else:
         messages.success(request, "Đã đính kèm tài liệu.")
     return redirect(agreement)
@@ -181,7 +174,7 @@ def commitment_add(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.commitment_add(agreement=agreement, text=form.cleaned_data["text"], by=request.user)
     except ValidationError as exc:
-        _errors(request, exc)
+        errors_to_messages(request, exc)
     return redirect(f"{agreement.get_absolute_url()}#commitments")
 
 
@@ -216,7 +209,7 @@ def commitment_move(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
         try:
             services.commitment_move(commitment=commitment, offset=offset, by=request.user)
         except ValidationError as exc:
-            _errors(request, exc)
+            errors_to_messages(request, exc)
     return redirect(f"{agreement.get_absolute_url()}#commitments")
 
 
@@ -226,7 +219,7 @@ def commitment_remove(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
     try:
         services.commitment_remove(commitment=commitment, by=request.user)
     except ValidationError as exc:
-        _errors(request, exc)
+        errors_to_messages(request, exc)
     else:
         messages.success(request, "Đã bỏ một nội dung.")
     return redirect(f"{agreement.get_absolute_url()}#commitments")
@@ -238,7 +231,7 @@ def copy_previous(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         count = services.commitments_copy_previous(agreement=agreement, by=request.user)
     except ValidationError as exc:
-        _errors(request, exc)
+        errors_to_messages(request, exc)
     else:
         messages.success(request, f"Đã sao chép {count} nội dung của năm trước.")
     return redirect(f"{agreement.get_absolute_url()}#commitments")
@@ -321,7 +314,7 @@ def new_version(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         draft = services.agreement_new_version(agreement=agreement, by=request.user)
     except ValidationError as exc:
-        _errors(request, exc)
+        errors_to_messages(request, exc)
         return redirect(agreement)
     messages.success(request, f"Đã mở phiên bản {draft.version}; phiên bản {agreement.version} vẫn được lưu.")
     return redirect(draft)

@@ -35,6 +35,22 @@ def role_in_term(user, term: Term) -> str | None:
     return Membership.objects.filter(term=term, unit_id=user.unit_id).values_list("role", flat=True).first()
 
 
+def resolve_membership(user, term: Term) -> None:
+    """Read the user's membership in the term once (`term.user_membership`), so that every role check
+    of the page is free."""
+    if not hasattr(term, "user_membership"):
+        found = []
+        if user.is_authenticated and user.unit_id is not None:
+            found = list(term.memberships.filter(unit_id=user.unit_id))
+        term.user_membership = found
+
+
+def term_membership(user, term: Term) -> Membership | None:
+    """The user's unit's membership in the term, or None."""
+    resolve_membership(user, term)
+    return term.user_membership[0] if term.user_membership else None
+
+
 def is_supervisor(user, term: Term) -> bool:
     return user.is_authenticated and term.supervisor_id is not None and term.supervisor_id == user.pk
 

@@ -7,14 +7,13 @@ would be broken; the database constraints stay as the last line of defence.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, time
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Model, OuterRef, ProtectedError, Subquery
+from django.db.models import F, Max, OuterRef, ProtectedError, Subquery
 from django.utils import timezone
 
+from blocs.audit import audit_record, record_save, snapshot
 from blocs.models import (
     AuditEvent,
     Bloc,
@@ -28,64 +27,6 @@ from blocs.models import (
     UnitName,
     User,
 )
-
-
-def _jsonable(value):
-    if isinstance(value, Model):
-        return value.pk
-    if isinstance(value, (date, time)):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    if hasattr(value, "name") and hasattr(value, "storage"):  # FieldFile
-        return value.name or ""
-    return value
-
-
-def snapshot(obj: Model, fields: list[str]) -> dict:
-    return {f: _jsonable(getattr(obj, f)) for f in fields}
-
-
-def audit_record(
-    *,
-    actor: User | None,
-    action: str,
-    obj: Model,
-    term: Term | None = None,
-    old: dict | None = None,
-    new: dict | None = None,
-    reason: str = "",
-) -> AuditEvent:
-    return AuditEvent.objects.create(
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        action=action,
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
-        object_repr=str(obj)[:255],
-        term=term,
-        old=old,
-        new=new,
-        reason=reason,
-    )
-
-
-def _changed(old: dict, new: dict) -> tuple[dict, dict]:
-    keys = [k for k in new if old.get(k) != new[k]]
-    return {k: old.get(k) for k in keys}, {k: new[k] for k in keys}
-
-
-@transaction.atomic
-def record_save(*, obj: Model, by: User | None, fields: list[str], action: str, term: Term | None = None):
-    """Save a single-row create or edit made through a form, with its audit event."""
-    creating = obj.pk is None
-    before = {} if creating else snapshot(type(obj).objects.get(pk=obj.pk), fields)
-    obj.full_clean()
-    obj.save()
-    old, new = _changed(before, snapshot(obj, fields))
-    if creating or new:
-        audit_record(actor=by, action=action, obj=obj, term=term, old=old or None, new=new)
-    return obj
-
 
 # Units ------------------------------------------------------------------------------------------
 

@@ -75,9 +75,16 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    # The project's apps, in their layers (docs/ARCHITECTURE.md): each imports only those above it.
     "blocs",
+    "province",
     "agreements",
     "scoring",
+    "ballots",
+    "conferences",
+    "board",
+    "demo",
+    "archive",
 ]
 
 MIDDLEWARE = [

@@ -9,5 +9,8 @@ urlpatterns = [
     path("", include("blocs.auth_urls")),
     path("", include("agreements.urls")),
     path("", include("scoring.urls")),
+    path("", include("ballots.urls")),
+    path("", include("conferences.urls")),
+    path("", include("board.urls")),
     path("admin/", admin.site.urls),
 ]

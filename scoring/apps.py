@@ -3,13 +3,10 @@ from django.apps import AppConfig
 
 class ScoringConfig(AppConfig):
     name = "scoring"
-    verbose_name = "Chấm điểm, bình xét"
+    verbose_name = "Chấm điểm"
 
     def ready(self) -> None:
-        from blocs.tasks import register
-        from scoring.ballot_tasks import ballot_tasks
-        from scoring.tasks import deadline_tasks, scoring_tasks
+        from blocs.todos import register
+        from scoring.todos import scoring_todos
 
-        register(scoring_tasks)
-        register(ballot_tasks)
-        register(deadline_tasks)
+        register(scoring_todos)

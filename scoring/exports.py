@@ -6,14 +6,12 @@ from __future__ import annotations
 from io import BytesIO
 
 from django.http import HttpResponse
-from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from scoring.io import xlsx_row
 from scoring.models import CriteriaSet
-from scoring.services import overview as overview_services
 
 BOLD = Font(bold=True)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -37,14 +35,14 @@ def _title(sheet, text: str, width: int) -> None:
     sheet.append(xlsx_row([]))
 
 
-def _header(sheet, values: list) -> None:
+def header_row(sheet, values: list) -> None:
     sheet.append(xlsx_row(values))
     for cell in sheet[sheet.max_row]:
         cell.font = BOLD
         cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
-def _save(book: Workbook) -> bytes:
+def workbook_bytes(book: Workbook) -> bytes:
     out = BytesIO()
     book.save(out)
     return out.getvalue()
@@ -62,8 +60,8 @@ def grid_xlsx(criteria_set: CriteriaSet, context: dict) -> bytes:
     sheet = book.active
     sheet.title = "Bảng điểm"
     _title(sheet, f"Bảng điểm chấm thi đua – {_term_label(criteria_set)}", 3 + 3 * len(members))
-    _header(sheet, ["STT", "Tiêu chí", "Tối đa", *[f"{m.unit_name}" for m in members for _ in range(3)]])
-    _header(sheet, ["", "", "", *["Tự chấm", "Thẩm định", "Cuối cùng"] * len(members)])
+    header_row(sheet, ["STT", "Tiêu chí", "Tối đa", *[f"{m.unit_name}" for m in members for _ in range(3)]])
+    header_row(sheet, ["", "", "", *["Tự chấm", "Thẩm định", "Cuối cùng"] * len(members)])
     for row in rows:
         c = row["criterion"]
         values = [
@@ -98,7 +96,7 @@ def grid_xlsx(criteria_set: CriteriaSet, context: dict) -> bytes:
     for col in range(4, 4 + 3 * len(members)):
         sheet.column_dimensions[get_column_letter(col)].width = 11
     sheet.freeze_panes = "D5"
-    return _save(book)
+    return workbook_bytes(book)
 
 
 def ranking_xlsx(criteria_set: CriteriaSet, ranked: list) -> bytes:
@@ -107,7 +105,7 @@ def ranking_xlsx(criteria_set: CriteriaSet, ranked: list) -> bytes:
     sheet.title = "Xếp hạng"
     columns = ["Hạng", "Đơn vị", "Tự chấm", "Thẩm định", "Điểm thưởng", "Điểm trừ", "Tổng điểm", "Ghi chú"]
     _title(sheet, f"Kết quả chấm điểm, xếp hạng – {_term_label(criteria_set)}", len(columns))
-    _header(sheet, columns)
+    header_row(sheet, columns)
     for m in ranked:
         if m.rank is None:
             sheet.append(xlsx_row([None, m.unit_name, None, None, None, None, None, "Chưa nộp"]))
@@ -131,70 +129,4 @@ def ranking_xlsx(criteria_set: CriteriaSet, ranked: list) -> bytes:
     for col in "CDEFG":
         sheet.column_dimensions[col].width = 12
     sheet.column_dimensions["H"].width = 24
-    return _save(book)
-
-
-OVERVIEW_COLUMNS = [
-    "STT",
-    "Khối thi đua",
-    "Số thành viên",
-    "Trưởng khối",
-    "Phó trưởng khối",
-    "Giao ước",
-    "Chấm điểm",
-    "Hạn nộp phiếu tự chấm",
-    "Phiếu tự chấm đã nộp",
-    "Bình xét, suy tôn",
-    *[overview_services.DOCUMENT_SHORT[k] for k in overview_services.DOCUMENT_KINDS],
-    "Đề nghị Cờ thi đua của Chính phủ",
-    "Số việc đã xong (trên 4)",
-    "Quá hạn",
-]
-
-
-def overview_xlsx(year: int | None, rows: list, flag: dict) -> bytes:
-    """The overview's table: a title, the Government-flag line, a bold header, one row per bloc."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Tổng hợp"
-    sheet.append(xlsx_row([f"Tổng hợp tiến độ các khối thi đua năm {year or ''}".strip()]))
-    sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append(
-        xlsx_row(
-            [
-                f"Đề nghị Cờ thi đua của Chính phủ: {flag['proposed']} đơn vị; tối đa {flag['allowed']} "
-                f"({flag['share']} % của {flag['blocs']} đơn vị dẫn đầu khối)"
-                + (" – VƯỢT MỨC" if flag["over"] else "")
-            ]
-        )
-    )
-    _header(sheet, OVERVIEW_COLUMNS)
-    for i, row in enumerate(rows, 1):
-        deadline = timezone.localtime(row.deadline).replace(tzinfo=None) if row.deadline else None
-        sheet.append(
-            xlsx_row(
-                [
-                    i,
-                    row.bloc.name,
-                    row.members,
-                    row.leader.display_name if row.leader else "",
-                    row.deputy.display_name if row.deputy else "",
-                    row.agreement_label,
-                    row.scoring_label,
-                    deadline,
-                    row.submitted,
-                    row.vote_label,
-                    *[label for _kind, _name, label in row.document_rows],
-                    row.government_flag,
-                    row.steps_done,
-                    "; ".join(f"{s.label} (hạn {s.due:%d/%m/%Y})" for s in row.overdue),
-                ]
-            )
-        )
-        if deadline:
-            sheet.cell(row=sheet.max_row, column=8).number_format = "dd/mm/yyyy hh:mm"
-    sheet.column_dimensions["B"].width = 45
-    for col in "DE":
-        sheet.column_dimensions[col].width = 35
-    sheet.freeze_panes = "C4"
-    return _save(book)
+    return workbook_bytes(book)

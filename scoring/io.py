@@ -25,8 +25,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 
+from blocs.audit import audit_record
 from blocs.models import User
-from blocs.services import audit_record
 from blocs.uploads import detect_kind
 from scoring import rules
 from scoring.models import (

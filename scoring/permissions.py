@@ -7,9 +7,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from blocs.models import Membership, Role, Term
+from blocs.models import Membership, Role
 from blocs.permissions import can_edit_drafts, can_view_term, is_board, is_leader, role_in_term
-from scoring.models import Assessment, Ballot, CriteriaSet, Evidence, Layer, ScoringState
+from scoring.models import Assessment, CriteriaSet, Evidence, Layer, ScoringState
 
 
 def can_view_criteria(user, criteria_set: CriteriaSet) -> bool:
@@ -162,41 +162,3 @@ def get_evidence_for_user(request: HttpRequest, pk: int) -> Evidence:
 def require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
-
-
-# Ballots --------------------------------------------------------------------------------
-
-
-def _resolve_membership(user, term: Term) -> None:
-    """The user's membership in the term, once, so that every role check of the page is free."""
-    if not hasattr(term, "user_membership"):
-        found = []
-        if user.is_authenticated and user.unit_id is not None:
-            found = list(term.memberships.filter(unit_id=user.unit_id))
-        term.user_membership = found
-
-
-def term_membership(user, term: Term) -> Membership | None:
-    _resolve_membership(user, term)
-    return term.user_membership[0] if term.user_membership else None
-
-
-def can_view_ballots(user, term: Term) -> bool:
-    return can_view_term(user, term)
-
-
-def can_manage_ballots(user, term: Term) -> bool:
-    """Only the term's leader prepares, opens, counts, closes and runs off, while the term is open."""
-    return is_leader(user, term)
-
-
-def get_ballot_for_user(request: HttpRequest, pk: int, *, manage: bool = False) -> Ballot:
-    ballot = get_object_or_404(
-        Ballot.objects.select_related("term__bloc", "term__supervisor", "runoff_of"), pk=pk
-    )
-    _resolve_membership(request.user, ballot.term)
-    if not can_view_ballots(request.user, ballot.term):
-        raise Http404
-    if manage and not can_manage_ballots(request.user, ballot.term):
-        raise PermissionDenied
-    return ballot

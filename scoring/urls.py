@@ -1,10 +1,6 @@
 from django.urls import path
 
 from scoring import views
-from scoring.ballot_urls import urlpatterns as ballot_urlpatterns
-from scoring.conference_urls import urlpatterns as conference_urlpatterns
-from scoring.document_urls import urlpatterns as document_urlpatterns
-from scoring.overview_urls import urlpatterns as overview_urlpatterns
 
 app_name = "scoring"
 
@@ -40,5 +36,3 @@ urlpatterns = [
     path("scoring/<int:pk>/ranking.xlsx", views.ranking_export, name="ranking_export"),
     path("scoring/<int:pk>/publish/", views.publish, name="publish"),
 ]
-
-urlpatterns += ballot_urlpatterns + conference_urlpatterns + document_urlpatterns + overview_urlpatterns

@@ -8,6 +8,9 @@ from django.test import override_settings
 # Tests render templates without running collectstatic, and keep uploads in a temporary folder.
 PLAIN_STATIC = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# The apps whose rows the demo writes, dumped once for the next modules to load (province's catalogue
+# is seeded by migrate and flush, not by the demo).
+DEMO_APPS = ["blocs", "agreements", "scoring", "ballots", "conferences", "board"]
 
 
 @pytest.fixture(scope="session")
@@ -66,7 +69,7 @@ def load_demo_once(dump: dict) -> str:
         return dump["output"]
     out = StringIO()
     call_command("load_demo", stdout=out)
-    call_command("dumpdata", "blocs", "agreements", "scoring", natural_foreign=True, output=str(dump["path"]))
+    call_command("dumpdata", *DEMO_APPS, natural_foreign=True, output=str(dump["path"]))
     dump |= {"ready": True, "output": out.getvalue()}
     return dump["output"]
 
@@ -75,3 +78,13 @@ def load_demo_once(dump: dict) -> str:
 def demo(module_db, _demo_dump):
     """The demo province, loaded once for the module; `load_demo`'s printed output."""
     return load_demo_once(_demo_dump)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The award catalogue is read once per process and kept (province.catalogue): read it before any
+    test counts a page's queries, so that no count depends on which test ran first."""
+    from province import catalogue
+
+    with django_db_blocker.unblock():
+        catalogue.choices()

@@ -132,8 +132,8 @@ def test_two_people_of_one_unit_registering_at_once():
 
 
 def test_two_board_staff_correcting_the_same_award_decision_at_once():
-    from scoring.models import AwardDecision
-    from tests.scoring.test_overview import decision_post, make_proposals
+    from board.models import AwardDecision
+    from tests.board.test_overview import decision_post, make_proposals
 
     term, members = make_proposals()
     first, second = make_user(board=True), make_user(board=True)

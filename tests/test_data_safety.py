@@ -16,6 +16,7 @@ import hashlib
 import json
 from datetime import date
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -31,25 +32,12 @@ from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from agreements.models import Agreement, Commitment, Registration, Target
+from archive import archive
+from ballots.models import Ballot, BallotChoice, BallotKind, BallotState
 from blocs.models import AuditEvent, Membership, Role, SubmitReceipt, Term, Unit, UnitName, User
-from scoring import archive
-from scoring.models import (
-    Assessment,
-    AwardDecision,
-    Ballot,
-    BallotChoice,
-    BallotKind,
-    BallotState,
-    BoardDeadline,
-    Conference,
-    CriteriaSet,
-    Document,
-    Evidence,
-    Explanation,
-    FinalScore,
-    Layer,
-    Score,
-)
+from board.models import AwardDecision, BoardDeadline
+from conferences.models import Conference, Document
+from scoring.models import Assessment, CriteriaSet, Evidence, Explanation, FinalScore, Layer, Score
 from tests.blocs.test_permission_matrix import PROJECT_APPS, db_state
 from tests.factories import make_term
 
@@ -142,15 +130,15 @@ def source_counts(term: Term) -> dict[str, int]:
         "scoring.evidence": Evidence.objects.filter(assessment__in=sheets).count(),
         "scoring.explanation": Explanation.objects.filter(criteria_set=criteria_set).count(),
         "scoring.finalscore": FinalScore.objects.filter(criteria_set=criteria_set).count(),
-        "scoring.ballot": ballots.count(),
-        "scoring.ballotcandidate": sum(b.candidates.count() for b in ballots),
-        "scoring.ballotpresence": sum(b.present.count() for b in ballots),
-        "scoring.ballotparticipation": sum(b.participations.count() for b in ballots),
-        "scoring.conference": Conference.objects.filter(term=term).count(),
-        "scoring.conferenceattendance": sum(c.attendance.count() for c in term.conferences.all()),
-        "scoring.document": Document.objects.filter(term=term).count(),
-        "scoring.awarddecision": 1,
-        "scoring.boarddeadline": 1,
+        "ballots.ballot": ballots.count(),
+        "ballots.ballotcandidate": sum(b.candidates.count() for b in ballots),
+        "ballots.ballotpresence": sum(b.present.count() for b in ballots),
+        "ballots.ballotparticipation": sum(b.participations.count() for b in ballots),
+        "conferences.conference": Conference.objects.filter(term=term).count(),
+        "conferences.conferenceattendance": sum(c.attendance.count() for c in term.conferences.all()),
+        "conferences.document": Document.objects.filter(term=term).count(),
+        "board.awarddecision": 1,
+        "board.boarddeadline": 1,
         "blocs.auditevent": AuditEvent.objects.filter(term=term).count(),
     }
 
@@ -194,6 +182,38 @@ def test_a_term_comes_back_from_its_archive_row_for_row_and_byte_for_byte(term, 
     assert UnitName.objects.filter(unit__memberships__term=restored).exists()
 
 
+V1_ARCHIVE = Path(__file__).parent / "fixtures" / "archive_v1_noi_chinh_2023.json.gz"
+
+
+def test_an_archive_of_version_1_restores_under_the_labels_of_today(demo, empty_installation):
+    """Written by the last release before the split of scoring (commit e249053, its demo's Nội chính
+    2023): its rows come back in the apps they live in now, its audit events keep their old labels."""
+    data = archive.loads(V1_ARCHIVE.read_bytes())
+    assert data["version"] == 1 and data["counts"]["scoring.ballot"] == 2
+    old_events = [o for o in data["objects"] if o["model"] == "blocs.auditevent"]
+    old_labels = {o["fields"]["object_type"] for o in old_events}
+    assert {"scoring.ballot", "scoring.document"} <= old_labels
+    empty_installation()
+    restored = archive.import_archive(data)
+    assert Ballot.objects.filter(term=restored).count() == 2
+    assert Document.objects.filter(term=restored).count() == data["counts"]["scoring.document"]
+    assert AuditEvent.objects.filter(object_type="scoring.ballot").count() == sum(
+        1 for o in old_events if o["fields"]["object_type"] == "scoring.ballot"
+    )
+    assert AuditEvent.objects.get(action="term.import").new["version"] == 1
+    again = archive.export_term(restored)
+    assert again["version"] == archive.FORMAT_VERSION
+    assert again["counts"]["ballots.ballot"] == 2 and "scoring.ballot" not in again["counts"]
+
+
+def test_an_archive_of_version_1_from_an_older_schema_is_still_refused(demo, empty_installation):
+    data = archive.loads(V1_ARCHIVE.read_bytes())
+    data["migrations"]["scoring"] = "0004_conferences_documents"
+    empty_installation()
+    with pytest.raises(archive.ArchiveError, match="cấu trúc dữ liệu khác"):
+        archive.import_archive(data)
+
+
 def test_the_archive_never_holds_ballot_marks_or_password_hashes(term):
     marks = list(BallotChoice.objects.filter(ballot__term=term).values_list("pk", flat=True))
     hashes = [h for h in User.objects.values_list("password", flat=True) if h]
@@ -206,7 +226,7 @@ def test_the_archive_never_holds_ballot_marks_or_password_hashes(term):
     assert users and not any({"password", "last_login", "is_superuser"} & set(fields) for fields in users)
     online = Ballot.objects.get(term=term, kind=BallotKind.LEADING)
     closed = next(
-        o for o in json.loads(text)["objects"] if o["model"] == "scoring.ballot" and o["pk"] == online.pk
+        o for o in json.loads(text)["objects"] if o["model"] == "ballots.ballot" and o["pk"] == online.pk
     )
     assert closed["fields"]["result"] == online.result and closed["fields"]["valid"] == online.valid
 
@@ -224,7 +244,7 @@ def test_export_refuses_a_term_whose_ballot_is_still_open(tmp_path):
         call_command("export_term", str(path), term=term.pk)
     assert not path.exists()
     Ballot.objects.filter(pk=ballot.pk).update(state=BallotState.DRAFT, opened_at=None)
-    assert archive.export_term(term)["counts"]["scoring.ballot"] == 1
+    assert archive.export_term(term)["counts"]["ballots.ballot"] == 1
 
 
 def test_import_refuses_a_database_that_is_not_empty(term, empty_installation):
@@ -249,11 +269,11 @@ def _drop_a_user(data):
 @pytest.mark.parametrize(
     ("tamper", "message"),
     [
-        (lambda data: data.update(version=2), "phiên bản 2"),
+        (lambda data: data.update(version=3), "phiên bản 3"),
         (lambda data: data.update(format="django-dumpdata"), "không phải là bản lưu trữ"),
         (lambda data: data["migrations"].update(scoring="0099_future"), "cấu trúc dữ liệu khác"),
         (
-            lambda data: data["objects"].append({"model": "scoring.ballotchoice", "fields": {}}),
+            lambda data: data["objects"].append({"model": "ballots.ballotchoice", "fields": {}}),
             "không được phép",
         ),
         (_drop_a_user, "tham chiếu blocs.user"),
@@ -297,7 +317,7 @@ def test_the_commands_write_an_archive_file_and_restore_from_it(term, empty_inst
     call_command("export_term", str(path), bloc=term.bloc.short_name, year=2023, stdout=out)
     assert "Đã xuất" in out.getvalue()
     header = json.loads(gzip.decompress(path.read_bytes()))
-    assert (header["format"], header["version"], header["term"]["year"]) == (archive.FORMAT, 1, 2023)
+    assert (header["format"], header["version"], header["term"]["year"]) == (archive.FORMAT, 2, 2023)
     with pytest.raises(CommandError, match="không có năm thi đua 1999"):
         call_command("export_term", str(tmp_path / "x.json"), bloc=term.bloc.name, year=1999)
 
@@ -315,9 +335,7 @@ def test_the_commands_write_an_archive_file_and_restore_from_it(term, empty_inst
 
 def test_every_model_is_archived_or_left_out_on_purpose():
     models = {
-        model._meta.label_lower
-        for app in ("blocs", "agreements", "scoring")
-        for model in apps.get_app_config(app).get_models()
+        model._meta.label_lower for app in PROJECT_APPS for model in apps.get_app_config(app).get_models()
     }
     assert set(archive.LABELS) <= models
     assert models - set(archive.LABELS) - set(archive.NOT_ARCHIVED) == set()
@@ -326,7 +344,7 @@ def test_every_model_is_archived_or_left_out_on_purpose():
 # Nothing can be deleted ----------------------------------------------------------------------------
 
 # Rows whose history is the product: the admin shows them at most, and changes them never.
-FROZEN_APPS = ("agreements", "scoring")
+FROZEN_APPS = ("agreements", "scoring", "ballots", "conferences", "board")
 
 
 def project_models():
@@ -368,7 +386,7 @@ def test_the_admin_deletes_nothing_and_changes_nothing_signed_scored_or_voted():
             assert not inline.has_delete_permission(request, None), (model._meta.label, inline)
     assert checked >= 12
     # Secret choices are nowhere in the admin; a term's year, status and members are not edited there.
-    assert not {m for m in registered if m._meta.label in ("scoring.BallotChoice",)}
+    assert not {m for m in registered if m._meta.label in ("ballots.BallotChoice",)}
     term_admin = registered[Term]
     assert {"bloc", "year", "status", "closed_at"} <= set(term_admin.get_readonly_fields(request))
     for inline in term_admin.get_inline_instances(request):

@@ -1,6 +1,6 @@
 """Every page of the project reads in a number of SQL queries that does not grow with the data.
 
-Two provinces are built by the benchmark's own loader (`scoring.bench_data`, the data of
+Two provinces are built by the benchmark's own loader (`bench.data`, the data of
 `manage.py load_bench`), each with a closed past year (agreement signed, sheets submitted and
 reviewed, scoring locked and published, votes closed) and an open current year (draft agreement,
 scoring open with sheets submitted, reviewed and still drafted), plus the current year's conferences
@@ -17,11 +17,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from ballots.models import Ballot, BallotState
+from bench import data as bench_data
 from blocs.models import Role, Term, User
-from scoring import bench_data
-from scoring.models import Assessment, Ballot, BallotState, CriteriaSet, Document, Layer
-from scoring.services import conferences as conference_services
-from scoring.services import documents as document_services
+from conferences.models import Document
+from conferences.services import conference as conference_services
+from conferences.services import documents as document_services
+from scoring.models import Assessment, CriteriaSet, Layer
 
 SIZES = {
     "small": bench_data.Size(blocs=1, members=5, years=2, criteria=5, last_year=2011, prefix="nhỏ "),

@@ -5,13 +5,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
-from blocs import forms, services
+from blocs import audit, forms, services
 from blocs import permissions as perms
 from blocs.models import Unit
-
-GET_POST = require_http_methods(["GET", "POST"])
+from blocs.views.common import GET_POST
 
 
 def _require_board(request: HttpRequest) -> None:
@@ -30,9 +29,7 @@ def _save_form(request, form, *, fields, action, term=None):
     if not form.is_valid():
         return None
     try:
-        return services.record_save(
-            obj=form.instance, by=request.user, fields=fields, action=action, term=term
-        )
+        return audit.record_save(obj=form.instance, by=request.user, fields=fields, action=action, term=term)
     except ValidationError as exc:
         _form_error(form, exc)
         return None

@@ -10,8 +10,9 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from blocs.audit import audit_record, snapshot
 from blocs.models import Term, User
-from blocs.services import audit_record, snapshot, term_require_leader
+from blocs.services import term_require_leader
 from scoring import rules
 from scoring.models import (
     CriteriaSet,

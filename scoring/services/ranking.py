@@ -13,8 +13,8 @@ from django.db.models import DecimalField, Exists, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, Rank, Round
 from django.utils import timezone
 
+from blocs.audit import audit_record
 from blocs.models import Membership, Term, User
-from blocs.services import audit_record
 from scoring.models import (
     SCORED_KINDS,
     Assessment,

@@ -13,8 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from blocs.audit import audit_record
 from blocs.models import Membership, Role, User
-from blocs.services import audit_record
 from scoring import rules
 from scoring.models import (
     SCORED_KINDS,

@@ -13,8 +13,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from agreements.models import Agreement, Target
+from blocs.audit import audit_record
 from blocs.models import Membership, User
-from blocs.services import audit_record
 from blocs.uploads import validate_upload
 from scoring import rules
 from scoring.models import (

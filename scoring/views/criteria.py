@@ -9,10 +9,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from blocs import permissions as bloc_perms
+from blocs.views.common import GET_POST, errors_to_form, errors_to_messages
 from scoring import exports, forms, io, services
 from scoring import permissions as perms
 from scoring.models import Assessment, CriteriaSet, Criterion, Layer, SheetStatus
-from scoring.views.common import GET_POST, _errors, _form_errors
 
 # The term's criteria set ------------------------------------------------------------------------
 
@@ -35,7 +35,7 @@ def term_scoring(request: HttpRequest, term_pk: int) -> HttpResponse:
             try:
                 created = services.criteria_set_create(term=term, source=form.source_set(), by=request.user)
             except ValidationError as exc:
-                _errors(request, exc)
+                errors_to_messages(request, exc)
                 return redirect("scoring:term_scoring", term.pk)
             messages.success(request, "Đã tạo bảng tiêu chí.")
             return redirect(created)
@@ -100,7 +100,7 @@ def criterion_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.criterion_add(criteria_set=criteria_set, data=form.service_data(), by=request.user)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, "Đã thêm tiêu chí.")
             return redirect(criteria_set)
@@ -122,7 +122,7 @@ def criterion_edit(request: HttpRequest, cid: int) -> HttpResponse:
         try:
             services.criterion_update(criterion=criterion, data=form.service_data(), by=request.user)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, "Đã lưu tiêu chí.")
             return redirect(criterion.criteria_set)
@@ -140,7 +140,7 @@ def criterion_move(request: HttpRequest, cid: int) -> HttpResponse:
     try:
         services.criterion_move(criterion=criterion, direction=direction, by=request.user)
     except ValidationError as exc:
-        _errors(request, exc)
+        errors_to_messages(request, exc)
     return redirect(criterion.criteria_set)
 
 
@@ -150,7 +150,7 @@ def criterion_remove(request: HttpRequest, cid: int) -> HttpResponse:
     try:
         services.criterion_remove(criterion=criterion, by=request.user)
     except ValidationError as exc:
-        _errors(request, exc)
+        errors_to_messages(request, exc)
     else:
         messages.success(request, "Đã xóa tiêu chí.")
     return redirect(criterion.criteria_set)
@@ -177,7 +177,7 @@ def settings_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, "Đã lưu cài đặt chấm điểm.")
             return redirect(criteria_set)
@@ -196,7 +196,7 @@ def scoring_open(request: HttpRequest, pk: int) -> HttpResponse:
                 criteria_set=criteria_set, deadline=form.cleaned_data["deadline"], by=request.user
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, "Đã mở chấm điểm; các thành viên tự chấm đến hạn nộp.")
             return redirect(criteria_set)
@@ -218,7 +218,7 @@ def scoring_lock(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.scoring_lock(criteria_set=criteria_set, by=request.user)
     except ValidationError as exc:
-        _errors(request, exc)
+        errors_to_messages(request, exc)
     else:
         messages.success(request, "Đã khóa chấm điểm.")
     return redirect(criteria_set)
@@ -236,7 +236,7 @@ def scoring_reopen(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"], by=request.user,
             )  # fmt: skip
         except ValidationError as exc:
-            _form_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, "Đã mở lại chấm điểm.")
             return redirect(criteria_set)
@@ -292,7 +292,7 @@ def templates(request: HttpRequest) -> HttpResponse:
         try:
             created = services.criteria_set_create(term=None, name=form.cleaned_data["name"], by=request.user)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             return redirect(created)
     listed = CriteriaSet.objects.templates().with_nominal_max().order_by("name")

@@ -11,11 +11,11 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
+from blocs.views.common import errors_to_messages
 from scoring import exports, services
 from scoring import permissions as perms
 from scoring.models import Assessment, CriteriaSet, Explanation, FinalScore, Layer, SheetStatus
 from scoring.rules import figure
-from scoring.views.common import _errors
 
 PALETTE = ["#1f4e79", "#2e7d32", "#8d6e00", "#6a1b9a", "#00695c", "#ad1457", "#37474f", "#4e342e"]
 
@@ -169,7 +169,7 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.ranking_publish(criteria_set=criteria_set, by=request.user)
     except ValidationError as exc:
-        _errors(request, exc)
+        errors_to_messages(request, exc)
     else:
         messages.success(request, "Đã công bố xếp hạng cho các thành viên.")
     return redirect("scoring:ranking", criteria_set.pk)

@@ -10,10 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from blocs.models import Membership
+from blocs.views.common import GET_POST, errors_to_form, errors_to_messages
 from scoring import forms, rules, services
 from scoring import permissions as perms
 from scoring.models import Assessment, Criterion, Evidence, Explanation, Layer, SheetStatus
-from scoring.views.common import GET_POST, _errors, _form_errors
 
 
 def _review_rows(sheet: Assessment, criteria: list[Criterion], posted=None, errors=None) -> list[dict]:
@@ -82,7 +82,7 @@ def review(request: HttpRequest, sheet_pk: int) -> HttpResponse:
                 if hasattr(exc, "error_dict"):
                     errors = {k: v[0].messages[0] for k, v in exc.error_dict.items()}
                 else:
-                    _errors(request, exc)
+                    errors_to_messages(request, exc)
         posted = request.POST
         sheet.refresh_from_db()
     context = {
@@ -104,14 +104,14 @@ def review_start(request: HttpRequest, pk: int, membership_pk: int) -> HttpRespo
     try:
         reviewer = services.leader_reviewer(criteria_set, subject)
     except ValidationError as exc:
-        _errors(request, exc)
+        errors_to_messages(request, exc)
         return redirect(criteria_set)
     if reviewer.unit_id != request.user.unit_id or not services.accepting_reviews(criteria_set):
         raise PermissionDenied
     try:
         sheet = services.leader_review_start(criteria_set=criteria_set, subject=subject, by=request.user)
     except ValidationError as exc:
-        _errors(request, exc)
+        errors_to_messages(request, exc)
         return redirect(criteria_set)
     return redirect("scoring:review", sheet.pk)
 
@@ -130,7 +130,7 @@ def cross(request: HttpRequest, pk: int) -> HttpResponse:
                 subject=form.cleaned_data["subject"], by=request.user,
             )  # fmt: skip
         except ValidationError as exc:
-            _form_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, "Đã phân công chấm chéo.")
             return redirect("scoring:cross", criteria_set.pk)
@@ -152,7 +152,7 @@ def cross_remove(request: HttpRequest, sheet_pk: int) -> HttpResponse:
     try:
         services.cross_unassign(sheet=sheet, by=request.user)
     except ValidationError as exc:
-        _errors(request, exc)
+        errors_to_messages(request, exc)
     else:
         messages.success(request, "Đã hủy phân công.")
     return redirect("scoring:cross", sheet.criteria_set_id)
@@ -174,7 +174,7 @@ def explain(request: HttpRequest, pk: int, criterion_pk: int) -> HttpResponse:
                 text=form.cleaned_data["text"], by=request.user,
             )  # fmt: skip
         except ValidationError as exc:
-            _form_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, "Đã gửi giải trình.")
             return redirect("scoring:own_sheet", criteria_set.pk)
@@ -206,7 +206,7 @@ def decide(request: HttpRequest, explanation_pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"], by=request.user,
             )  # fmt: skip
         except ValidationError as exc:
-            _form_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, "Đã quyết định điểm sau giải trình.")
             return redirect("scoring:grid", criteria_set.pk)

@@ -8,10 +8,10 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from blocs.views.common import GET_POST, errors_to_messages
 from scoring import forms, services
 from scoring import permissions as perms
 from scoring.models import Assessment, CriteriaSet, Criterion, Evidence, Explanation, Layer, SheetStatus
-from scoring.views.common import GET_POST, _errors
 
 # Self-assessment --------------------------------------------------------------------------------
 
@@ -110,7 +110,7 @@ def own_sheet(request: HttpRequest, pk: int) -> HttpResponse:
                 if hasattr(exc, "error_dict"):
                     errors = {k: v[0].messages[0] for k, v in exc.error_dict.items()}
                 else:
-                    _errors(request, exc)
+                    errors_to_messages(request, exc)
         posted = request.POST
         sheet = services.self_sheet(criteria_set=criteria_set, membership=membership)
     context = {
@@ -166,7 +166,7 @@ def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
             upload=form.cleaned_data["file"], by=request.user,
         )  # fmt: skip
     except ValidationError as exc:
-        _errors(request, exc)
+        errors_to_messages(request, exc)
     else:
         messages.success(request, "Đã đính kèm minh chứng.")
     return redirect("scoring:own_sheet", criteria_set.pk)
@@ -190,7 +190,7 @@ def evidence_remove(request: HttpRequest, evidence_pk: int) -> HttpResponse:
     try:
         services.evidence_remove(evidence=evidence, by=request.user)
     except ValidationError as exc:
-        _errors(request, exc)
+        errors_to_messages(request, exc)
     else:
         messages.success(request, "Đã xóa minh chứng.")
     return redirect("scoring:own_sheet", sheet.criteria_set_id)

@@ -5,8 +5,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from agreements.demo import COMMITMENTS_2023
 from agreements.models import Agreement, AgreementStatus
+from demo.agreements import COMMITMENTS_2023
 
 pytestmark = pytest.mark.django_db
 

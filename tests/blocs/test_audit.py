@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from blocs import services
+from blocs import audit
 from blocs.models import AuditEvent, Role
 from tests.factories import make_term, make_user, unit_user
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def an_event():
     term = make_term(year=2024, members=2)
-    return services.audit_record(actor=None, action="test.event", obj=term, term=term, new={"x": 1})
+    return audit.audit_record(actor=None, action="test.event", obj=term, term=term, new={"x": 1})
 
 
 def test_the_model_refuses_to_change_or_delete_an_event():
@@ -50,10 +50,10 @@ def test_the_database_refuses_to_change_or_delete_an_event(sql):
 def test_board_staff_read_a_terms_log_filtered_by_object_and_person(client):
     term = make_term(year=2024, members=3)
     leader = unit_user(term, Role.LEADER)
-    services.audit_record(actor=leader, action="agreement.update", obj=term, term=term, new={"title": "A"})
-    services.audit_record(actor=None, action="term.edit", obj=term, term=term, new={"x": 1})
+    audit.audit_record(actor=leader, action="agreement.update", obj=term, term=term, new={"title": "A"})
+    audit.audit_record(actor=None, action="term.edit", obj=term, term=term, new={"x": 1})
     other = make_term(year=2024, members=2)
-    services.audit_record(actor=None, action="term.edit", obj=other, term=other, new={"y": 2})
+    audit.audit_record(actor=None, action="term.edit", obj=other, term=other, new={"y": 2})
     client.force_login(make_user(board=True))
     page = client.get(f"/terms/{term.pk}/audit/").content.decode()
     assert "agreement.update" in page and "term.edit" in page and '"y": 2' not in page
@@ -73,8 +73,34 @@ def test_the_log_page_costs_the_same_queries_with_many_events(client):
     counts = []
     for n in (5, 60):
         for i in range(n):
-            services.audit_record(actor=unit_user(term, Role.MEMBER), action=f"test.{i}", obj=term, term=term)
+            audit.audit_record(actor=unit_user(term, Role.MEMBER), action=f"test.{i}", obj=term, term=term)
         with CaptureQueriesContext(db) as queries:
             assert client.get(f"/terms/{term.pk}/audit/").status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_events_written_under_a_models_old_label_read_as_one_kind_with_todays(client):
+    """Events are never rewritten: those written when the vote lived in the scoring app keep the label
+    `scoring.ballot`, and the audit page shows and filters them as `ballots.ballot`."""
+    term = make_term(year=2024, members=2)
+    common = {"actor": None, "term": term, "object_id": "7", "object_repr": "Phiếu bầu khối dẫn đầu"}
+    AuditEvent.objects.create(action="ballot.open", object_type="scoring.ballot", **common)
+    AuditEvent.objects.create(action="ballot.close", object_type="ballots.ballot", **common)
+    AuditEvent.objects.create(action="term.edit", object_type="blocs.term", **common)
+    client.force_login(make_user(board=True))
+    page = client.get(f"/terms/{term.pk}/audit/").content.decode()
+    assert '<option value="ballots.ballot"' in page and '<option value="scoring.ballot"' not in page
+    assert "scoring.ballot #7" not in page and page.count("ballots.ballot #7") == 2
+    ballots = client.get(f"/terms/{term.pk}/audit/?object=ballots.ballot").content.decode()
+    assert "ballot.open" in ballots and "ballot.close" in ballots and "term.edit" not in ballots
+    assert AuditEvent.objects.filter(object_type="scoring.ballot").count() == 1
+
+
+def test_every_old_label_maps_to_a_model_of_today():
+    from django.apps import apps
+
+    for old, new in audit.MOVED_LABELS.items():
+        assert apps.get_model(new)._meta.label_lower == new
+        assert old.split(".")[1] == new.split(".")[1]
+        assert audit.labels_of(new) == [new, old]

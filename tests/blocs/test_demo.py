@@ -7,9 +7,10 @@ from django.apps import apps
 from django.core.management import call_command
 
 from blocs import permissions
-from blocs.demo import DEMO_PASSWORD, PERSONAS
 from blocs.models import AuditEvent, Bloc, ChosenBy, Membership, Role, Term, TermStatus, User
 from blocs.years import default_year
+from demo.blocs import DEMO_PASSWORD, PERSONAS
+from tests.blocs.test_permission_matrix import PROJECT_APPS
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +36,7 @@ def counts() -> dict[str, int]:
     """Rows of every model of the project's apps."""
     return {
         model._meta.label: model.objects.count()
-        for app in ("blocs", "agreements", "scoring")
+        for app in PROJECT_APPS
         for model in apps.get_app_config(app).get_models()
     }
 

@@ -233,7 +233,7 @@ PUBLIC = {
 MUTATING = {key for key in MATRIX if key[1] == "POST" and key[0] != "logout"}
 
 
-PROJECT_APPS = ("blocs", "agreements", "scoring")
+PROJECT_APPS = ("blocs", "province", "agreements", "scoring", "ballots", "conferences", "board")
 
 
 def db_state() -> dict:

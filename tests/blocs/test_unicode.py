@@ -96,7 +96,7 @@ def test_characters_that_reverse_the_text_are_refused_with_a_message(client, mar
 def test_a_document_section_with_a_direction_character_is_refused_by_the_service():
     from django.core.exceptions import ValidationError
 
-    from scoring.services.documents import clean_data
+    from conferences.services.documents import clean_data
 
     with pytest.raises(ValidationError) as refused:
         clean_data(kind="report_yearend", year=2024, data={"place": "Quảng Ngãi\u202e"})

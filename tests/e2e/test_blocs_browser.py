@@ -2,8 +2,8 @@
 
 import pytest
 
-from blocs.demo import DEMO_PASSWORD
 from blocs.models import Membership, Role
+from demo.blocs import DEMO_PASSWORD
 from tests.e2e import conftest
 from tests.e2e.conftest import screenshot
 

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from agreements.demo import NOI_CHINH
-from blocs.demo import DEMO_PASSWORD
 from blocs.models import Membership, Role, Term
+from demo.agreements import NOI_CHINH
+from demo.blocs import DEMO_PASSWORD
 from tests.e2e import conftest
 
 pytestmark = pytest.mark.django_db(transaction=True)

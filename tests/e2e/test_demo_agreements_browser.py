@@ -7,8 +7,8 @@ import subprocess
 
 import pytest
 
-from blocs.demo import DEMO_PASSWORD
 from blocs.models import Term
+from demo.blocs import DEMO_PASSWORD
 from tests.e2e import conftest
 from tests.e2e.conftest import print_pages, screenshot
 

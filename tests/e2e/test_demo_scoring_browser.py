@@ -6,9 +6,10 @@ import re
 
 import pytest
 
-from agreements.demo import NOI_CHINH
-from blocs.demo import DEMO_PASSWORD
-from scoring.models import Ballot, CriteriaSet
+from ballots.models import Ballot
+from demo.agreements import NOI_CHINH
+from demo.blocs import DEMO_PASSWORD
+from scoring.models import CriteriaSet
 from tests.e2e import conftest
 from tests.e2e.conftest import print_pages, screenshot
 
@@ -61,7 +62,7 @@ def test_a_member_opens_its_sheet_from_the_dashboard(page, demo):
 
 
 def test_the_board_overview_and_the_printed_year_end_documents(page, demo, tmp_path):
-    from scoring.models import Document
+    from conferences.models import Document
 
     log_in(page, demo, "bantdkt")
     page.get_by_role("link", name="Tổng hợp", exact=True).click()

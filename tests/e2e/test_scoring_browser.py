@@ -6,8 +6,9 @@ import re
 
 import pytest
 
+from ballots.models import Ballot
 from blocs.models import Role
-from scoring.models import Ballot, CriterionKind
+from scoring.models import CriterionKind
 from tests.e2e import conftest
 from tests.e2e.conftest import screenshot
 from tests.factories import PASSWORD, make_criteria_set, make_term, make_user

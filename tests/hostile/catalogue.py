@@ -6,12 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tests.agreements import test_permission_matrix as agreements_matrix
+from tests.ballots import test_permission_matrix as ballot_matrix
 from tests.blocs import test_permission_matrix as blocs_matrix
+from tests.board import test_permission_matrix as overview_matrix
+from tests.conferences import test_conferences as conference_matrix
+from tests.conferences import test_permission_matrix as document_matrix
 from tests.factories import PASSWORD
-from tests.scoring import test_ballot_matrix as ballot_matrix
-from tests.scoring import test_conferences as conference_matrix
-from tests.scoring import test_document_matrix as document_matrix
-from tests.scoring import test_overview_matrix as overview_matrix
 from tests.scoring import test_permission_matrix as scoring_matrix
 
 AUTH_URLS = {"login": "/login/", "password_change": "/password-change/", "password_reset": "/password-reset/"}
@@ -50,7 +50,7 @@ class Endpoint:
 
     def url(self, world) -> str:
         if self.source == "conferences":
-            kind = "" if self.name == "scoring:conferences" else "midyear/"
+            kind = "" if self.name == "conferences:conferences" else "midyear/"
             return f"/terms/{world.term.pk}/conferences/{kind}"
         if self.source == "auth":
             return AUTH_URLS[self.name]

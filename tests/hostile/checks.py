@@ -13,7 +13,7 @@ import django
 from django.apps import apps
 from django.contrib.messages import constants, get_messages
 
-PROJECT_APPS = ("blocs", "agreements", "scoring")
+PROJECT_APPS = ("blocs", "province", "agreements", "scoring", "ballots", "conferences", "board")
 # Signing in stamps the user's last login: not a change the request made. The double-click guard
 # (blocs/submits.py) keeps a receipt of every POST that ends in a redirect, refused or not.
 IGNORED = {("blocs.User", "last_login")}

@@ -1,7 +1,8 @@
 import pytest
 
+from ballots.models import BallotCandidate
 from blocs.models import Membership, Unit, User
-from scoring.models import BallotCandidate, Criterion
+from scoring.models import Criterion
 from tests.hostile.catalogue import build_worlds, endpoints
 
 TINY_PDF = b"%PDF-1.4\n% test\n%%EOF\n"
@@ -11,7 +12,7 @@ TINY_PDF = b"%PDF-1.4\n% test\n%%EOF\n"
 def no_weasyprint(monkeypatch):
     """The print templates are rendered with the hostile text; only WeasyPrint's layout is skipped
     (test_printing prints for real)."""
-    for module in ("agreements.printing", "scoring.printing", "scoring.views.ballots"):
+    for module in ("agreements.printing", "conferences.printing", "ballots.views"):
         monkeypatch.setattr(f"{module}.render_pdf", lambda *args, **kwargs: TINY_PDF)
 
 

@@ -2,10 +2,11 @@
 
 import pytest
 
-from agreements.demo import NOI_CHINH
+from ballots.models import Ballot
 from blocs.models import AuditEvent
+from demo.agreements import NOI_CHINH
 from scoring import services
-from scoring.models import Assessment, Ballot, CriteriaSet, CriterionKind, Evidence, Explanation, Layer
+from scoring.models import Assessment, CriteriaSet, CriterionKind, Evidence, Explanation, Layer
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +58,7 @@ def test_scoring_is_in_the_audit_trail(demo):
 
 def test_2023_conferences_and_documents_were_recorded_and_sent_which_closed_the_year(demo):
     from blocs.models import Term
-    from scoring.models import Conference, Document
+    from conferences.models import Conference, Document
 
     term = Term.objects.get(bloc__name=NOI_CHINH, year=2023)
     assert set(Conference.objects.filter(term=term).values_list("kind", flat=True)) == {

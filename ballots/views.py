@@ -1,0 +1,355 @@
+"""Pages of the vote (bình xét, suy tôn). Thin views: access helper, form, service, redirect.
+
+Viewing a term's ballots is for whoever may view the term; preparing, opening, counting, closing and
+run-offs are the term's leader's; casting is for a present member unit, once. No page and no response
+shows a count before the ballot closes: counts are read from the frozen result only.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_GET, require_POST
+
+from ballots import forms
+from ballots import permissions as perms
+from ballots import services as ballot_services
+from ballots.models import Ballot, BallotMode, BallotParticipation, BallotPresence, BallotState
+from blocs import permissions as bloc_perms
+from blocs.views.common import GET_POST, errors_to_form, errors_to_messages
+from config.pdf import render_pdf
+from province import catalogue
+
+ROW_FIELD = re.compile(r"(r|rep)[0-9]+")
+
+
+def _require_state(request: HttpRequest, ballot: Ballot, *, state: str, mode: str | None = None) -> bool:
+    """Whether the ballot is in the state (and mode) an action needs; if not, says why."""
+    if mode is not None and ballot.mode != mode:
+        messages.error(
+            request,
+            "Cuộc bỏ phiếu này dùng phiếu giấy tại hội nghị."
+            if ballot.mode == BallotMode.PAPER
+            else "Cuộc bỏ phiếu trực tuyến tự kiểm phiếu khi kết thúc.",
+        )
+        return False
+    if ballot.state != state:
+        messages.error(
+            request,
+            {
+                BallotState.DRAFT: "Việc này chỉ làm được khi cuộc bỏ phiếu đang chuẩn bị.",
+                BallotState.OPEN: "Việc này chỉ làm được khi đang bỏ phiếu.",
+                BallotState.CLOSED: "Việc này chỉ làm được sau khi cuộc bỏ phiếu kết thúc.",
+            }[state],
+        )
+        return False
+    return True
+
+
+# The term's ballots -----------------------------------------------------------------------------
+
+
+@GET_POST
+def ballots(request: HttpRequest, term_pk: int) -> HttpResponse:
+    """The term's ballots, and the leader's form to create one (every member a candidate and present)."""
+    term = bloc_perms.get_term_for_user(request, term_pk)
+    bloc_perms.resolve_membership(request.user, term)
+    can_create = perms.can_manage_ballots(request.user, term)
+    form = forms.CreateForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if not can_create:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                ballot = ballot_services.ballot_create(term=term, **form.cleaned_data, by=request.user)
+            except ValidationError as exc:
+                errors_to_form(form, exc)
+            else:
+                messages.success(
+                    request, "Đã tạo cuộc bỏ phiếu. Kiểm tra danh sách bầu và thành viên có mặt."
+                )
+                return redirect("ballots:ballot_edit", ballot.pk)
+    unit_id = request.user.unit_id or 0
+    listed = term.ballots.select_related("runoff_of").annotate(
+        own_present=Exists(BallotPresence.objects.filter(ballot=OuterRef("pk"), membership__unit_id=unit_id)),
+        own_voted=Exists(
+            BallotParticipation.objects.filter(ballot=OuterRef("pk"), membership__unit_id=unit_id)
+        ),
+    )
+    context = {"term": term, "ballots": listed, "form": form, "can_create": can_create}
+    return render(request, "ballots/list.html", context, status=400 if form.errors else 200)
+
+
+# One ballot -------------------------------------------------------------------------------------
+
+
+def _ballot_context(request: HttpRequest, ballot: Ballot) -> dict:
+    """Settings, candidates, presence and the register; never a count (only the frozen result has them)."""
+    user, term = request.user, ballot.term
+    members = list(term.memberships.with_unit_name().order_by("position", "pk"))
+    names = {m.pk: m.unit_name for m in members}
+    candidates = list(
+        ballot.candidates.only("pk", "membership_id", "position", "eligible", "ineligible_reason").order_by(
+            "position", "pk"
+        )
+    )
+    for c in candidates:
+        c.unit_name = names.get(c.membership_id, "")
+    present = {p.membership_id: p.representative for p in ballot.present.all()}
+    voted = (
+        set(ballot.participations.values_list("membership_id", flat=True))
+        if ballot.mode == BallotMode.ONLINE and ballot.state != BallotState.DRAFT
+        else set()
+    )
+    for m in members:
+        m.present = m.pk in present
+        m.representative = present.get(m.pk, "")
+        m.voted = m.pk in voted
+    own = bloc_perms.term_membership(user, term)
+    manage = perms.can_manage_ballots(user, term)
+    result = ballot.result if ballot.state == BallotState.CLOSED else None
+    runoffs = list(ballot.runoffs.all()) if result and result["tie"] else []
+    return {
+        "ballot": ballot,
+        "term": term,
+        "award_label": catalogue.label(ballot.award),
+        "members": members,
+        "candidates": candidates,
+        "eligible": [c for c in candidates if c.eligible],
+        "ineligible": [c for c in candidates if not c.eligible],
+        "present_count": len(present),
+        "quorum": len(present) * 2 > len(members),
+        "result": result,
+        "needs_runoff": bool(result and result["tie"]),
+        "can_manage": manage,
+        "can_edit": manage and ballot.state == BallotState.DRAFT,
+        "can_open": manage and ballot.state == BallotState.DRAFT,
+        "can_count": manage and ballot.state == BallotState.OPEN and ballot.mode == BallotMode.PAPER,
+        "counts_entered": ballot_services.has_counts(ballot),
+        "can_close": manage and ballot.state == BallotState.OPEN,
+        "can_runoff": manage and bool(result and result["tie"]) and not runoffs,
+        "runoffs": runoffs,
+        "own": own,
+        "can_vote": (
+            own is not None
+            and ballot.mode == BallotMode.ONLINE
+            and ballot.state == BallotState.OPEN
+            and own.pk in present
+            and own.pk not in voted
+        ),
+        "own_voted": own is not None and own.pk in voted,
+        "papers": ballot.mode == BallotMode.PAPER and ballot.state != BallotState.DRAFT,
+    }
+
+
+@require_GET
+def ballot_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    ballot = perms.get_ballot_for_user(request, pk)
+    return render(request, "ballots/detail.html", _ballot_context(request, ballot))
+
+
+@GET_POST
+def ballot_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """A draft's settings, each candidate's eligibility (with the reason when not) and who is present."""
+    ballot = perms.get_ballot_for_user(request, pk, manage=True)
+    if not _require_state(request, ballot, state=BallotState.DRAFT):
+        return redirect(ballot)
+    initial = {f: getattr(ballot, f) for f in ballot_services.SETTING_FIELDS} | {
+        "lock_version": ballot.lock_version
+    }
+    posted = request.POST if request.method == "POST" else None
+    form = forms.EditForm(posted, initial=initial, ballot=ballot)
+    context = _ballot_context(request, ballot)
+    row_errors: dict[str, str] = {}
+    if posted is not None:
+        chosen, present = forms.parse_lists(posted, context["candidates"], [m.pk for m in context["members"]])
+        if form.is_valid():
+            settings = {
+                f: form.cleaned_data[f] for f in ballot_services.SETTING_FIELDS if f in form.cleaned_data
+            }
+            try:
+                ballot_services.ballot_update(
+                    ballot=ballot, settings=settings, candidates=chosen, present=present,
+                    lock_version=form.cleaned_data["lock_version"], by=request.user,
+                )  # fmt: skip
+            except ValidationError as exc:
+                row_errors = _split_errors(form, exc)
+            else:
+                messages.success(request, "Đã lưu cuộc bỏ phiếu.")
+                return redirect(ballot)
+        _show_posted(context, chosen, present, row_errors)
+    context |= {"form": form, "row_errors": row_errors}
+    return render(request, "ballots/edit.html", context, status=400 if posted is not None else 200)
+
+
+def _split_errors(form, exc: ValidationError) -> dict[str, str]:
+    """A service's errors: the settings' on the form, the rows' (`r12`, `rep7`) by row."""
+    rows = {}
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            if field in form.fields:
+                form.add_error(field, errors)
+            elif ROW_FIELD.fullmatch(field):
+                rows[field] = errors[0].messages[0]
+            else:
+                form.add_error(None, errors)
+    else:
+        form.add_error(None, exc)
+    return rows
+
+
+def _show_posted(context: dict, chosen: dict, present: dict, errors: dict[str, str]) -> None:
+    """Keep what was typed in the rows when the form comes back, each row with its message."""
+    for c in context["candidates"]:
+        c.eligible, c.ineligible_reason = chosen.get(c.pk, (c.eligible, c.ineligible_reason))
+        c.error = errors.get(f"r{c.pk}")
+    for m in context["members"]:
+        m.present = m.pk in present
+        m.representative = present.get(m.pk, "")
+        m.error = errors.get(f"rep{m.pk}")
+
+
+@require_POST
+def ballot_open(request: HttpRequest, pk: int) -> HttpResponse:
+    ballot = perms.get_ballot_for_user(request, pk, manage=True)
+    try:
+        ballot_services.ballot_open(ballot=ballot, by=request.user)
+    except ValidationError as exc:
+        errors_to_messages(request, exc)
+    else:
+        messages.success(request, "Đã mở bỏ phiếu; danh sách bầu và thành viên có mặt không sửa được nữa.")
+    return redirect(ballot)
+
+
+@GET_POST
+def ballot_vote(request: HttpRequest, pk: int) -> HttpResponse:
+    """The online secret ballot of the user's unit: up to the quota of eligible candidates, or none."""
+    ballot = perms.get_ballot_for_user(request, pk)
+    membership = bloc_perms.term_membership(request.user, ballot.term)
+    if membership is None:
+        raise PermissionDenied
+    if not _require_state(request, ballot, state=BallotState.OPEN, mode=BallotMode.ONLINE):
+        return redirect(ballot)
+    if not ballot.present.filter(membership=membership).exists():
+        raise PermissionDenied
+    voted = ballot.participations.filter(membership=membership).exists()
+    if request.method == "POST":
+        ids = forms.parse_choices(request.POST.getlist("candidate"))
+        try:
+            if ids is None:
+                raise ValidationError("Phiếu không hợp lệ; hãy tải lại trang và bỏ phiếu lại.")
+            ballot_services.ballot_cast(
+                ballot=ballot, membership=membership, candidate_ids=ids, by=request.user
+            )
+        except ValidationError as exc:
+            errors_to_messages(request, exc)
+            if exc.messages == [ballot_services.ALREADY_VOTED]:
+                return redirect(ballot)
+        else:
+            messages.success(request, "Đã ghi nhận phiếu bầu của đơn vị. Phiếu bầu là bí mật.")
+            return redirect(ballot)
+    context = _ballot_context(request, ballot)
+    marked = set(request.POST.getlist("candidate"))
+    for c in context["eligible"]:
+        c.marked = str(c.pk) in marked
+    unit_name = next(m.unit_name for m in context["members"] if m.pk == membership.pk)
+    context |= {"membership": membership, "unit_name": unit_name, "voted": voted}
+    return render(request, "ballots/vote.html", context, status=400 if request.method == "POST" else 200)
+
+
+@GET_POST
+def ballot_counts(request: HttpRequest, pk: int) -> HttpResponse:
+    """The paper count. The form is never filled from what is stored: no count shows before closing."""
+    ballot = perms.get_ballot_for_user(request, pk, manage=True)
+    if not _require_state(request, ballot, state=BallotState.OPEN, mode=BallotMode.PAPER):
+        return redirect(ballot)
+    context = _ballot_context(request, ballot)
+    posted = request.POST if request.method == "POST" else None
+    form = forms.CountsForm(
+        posted,
+        initial={"lock_version": ballot.lock_version},
+        candidates=context["eligible"],
+        present=context["present_count"],
+        quota=ballot.quota,
+    )
+    if posted is not None and form.is_valid():
+        data = form.cleaned_data
+        try:
+            ballot_services.ballot_counts_save(
+                ballot=ballot, issued=data["issued"], returned=data["returned"], valid=data["valid"],
+                invalid=data["invalid"], votes=form.votes(), lock_version=data["lock_version"],
+                by=request.user,
+            )  # fmt: skip
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(
+                request, "Đã lưu kết quả kiểm phiếu. Số liệu được công bố khi kết thúc bỏ phiếu."
+            )
+            return redirect(ballot)
+    context |= {"form": form}
+    return render(request, "ballots/counts.html", context, status=400 if posted is not None else 200)
+
+
+@require_POST
+def ballot_close(request: HttpRequest, pk: int) -> HttpResponse:
+    ballot = perms.get_ballot_for_user(request, pk, manage=True)
+    if ballot.state == BallotState.CLOSED:
+        messages.info(request, "Cuộc bỏ phiếu đã kết thúc.")
+        return redirect(ballot)
+    try:
+        closed = ballot_services.ballot_close(ballot=ballot, by=request.user)
+    except ValidationError as exc:
+        errors_to_messages(request, exc)
+    else:
+        if closed.result["tie"]:
+            messages.warning(request, "Đã kết thúc bỏ phiếu. Có đồng phiếu ở vị trí cuối cùng: cần bầu lại.")
+        else:
+            messages.success(request, "Đã kết thúc bỏ phiếu và công bố kết quả.")
+    return redirect(ballot)
+
+
+@require_POST
+def ballot_runoff(request: HttpRequest, pk: int) -> HttpResponse:
+    ballot = perms.get_ballot_for_user(request, pk, manage=True)
+    try:
+        runoff = ballot_services.ballot_runoff(ballot=ballot, by=request.user)
+    except ValidationError as exc:
+        errors_to_messages(request, exc)
+        return redirect(ballot)
+    messages.success(request, "Đã tạo cuộc bầu lại giữa các đơn vị đồng phiếu.")
+    return redirect("ballots:ballot_edit", runoff.pk)
+
+
+# The ballot papers ------------------------------------------------------------------------------
+
+
+@require_GET
+def ballot_papers(request: HttpRequest, pk: int) -> HttpResponse:
+    """One blank ballot paper per member present (no name, no number: the paper is secret)."""
+    ballot = perms.get_ballot_for_user(request, pk)
+    if ballot.mode != BallotMode.PAPER or ballot.state == BallotState.DRAFT:
+        raise Http404
+    context = _ballot_context(request, ballot)
+    html = render_to_string(
+        "pdf/ballot_paper.html",
+        {
+            "ballot": ballot,
+            "bloc": ballot.term.bloc,
+            "candidates": context["eligible"],
+            "papers": range(context["present_count"]),
+            "award_label": catalogue.label(ballot.award) if ballot.award else "",
+            # A long list is set tighter, so that every paper stays on one page.
+            "compact": len(context["eligible"]) > 14,
+        },
+    )
+    response = HttpResponse(render_pdf(html), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="phieu-bau-{ballot.term.year}-{ballot.pk}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
