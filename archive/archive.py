@@ -8,8 +8,9 @@ online ballots (a vote is secret; a closed ballot's counts are in its result and
 votes) and password hashes (a restored account has an unusable password until someone resets it).
 
 Version 2 names the models by the apps they live in since the split of `scoring` (ballots,
-conferences, board); an archive of version 1 is read through the audit log's map of old labels
-(`blocs.audit.MOVED_LABELS`), the rows unchanged.
+conferences, board) and the sheet by its name (scoring.sheet, its foreign keys `sheet`); an archive
+of version 1 is read through the audit log's map of old labels (`blocs.audit.MOVED_LABELS`) and
+V1_FIELDS, the values unchanged.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ V1_SCHEMA = {
 }
 V1_UPGRADE = {
     **V1_SCHEMA,
-    "scoring": "0006_moved_to_ballots_conferences_board",
+    "scoring": "0007_sheet",
     "ballots": "0001_initial",
     "conferences": "0001_initial",
     "board": "0001_initial",
@@ -74,9 +75,9 @@ MODELS: tuple[tuple[str, str | None], ...] = (
     ("agreements.target", "registration__agreement__term"),
     ("scoring.criteriaset", "term"),
     ("scoring.criterion", "criteria_set__term"),
-    ("scoring.assessment", "criteria_set__term"),
-    ("scoring.score", "assessment__criteria_set__term"),
-    ("scoring.evidence", "assessment__criteria_set__term"),
+    ("scoring.sheet", "criteria_set__term"),
+    ("scoring.score", "sheet__criteria_set__term"),
+    ("scoring.evidence", "sheet__criteria_set__term"),
     ("scoring.explanation", "criteria_set__term"),
     ("scoring.finalscore", "criteria_set__term"),
     ("ballots.ballot", "term"),
@@ -314,6 +315,19 @@ def import_archive(data: dict) -> Term:
     return term
 
 
+# Fields renamed since version 1, by model label of today: the sheet's foreign key (its column kept).
+V1_FIELDS = {"scoring.score": {"assessment": "sheet"}, "scoring.evidence": {"assessment": "sheet"}}
+
+
+def _upgrade_row(row: dict) -> dict:
+    model = MOVED_LABELS.get(row.get("model"), row.get("model"))
+    fields = row.get("fields")
+    renamed = V1_FIELDS.get(model, {})
+    if isinstance(fields, dict) and renamed:
+        fields = {renamed.get(name, name): value for name, value in fields.items()}
+    return {**row, "model": model, "fields": fields}
+
+
 def _upgrade(data: dict) -> dict:
     """An archive of an earlier format version, as the current version would hold it. Anything not
     recognised is left for the checks to refuse."""
@@ -322,10 +336,7 @@ def _upgrade(data: dict) -> dict:
     _check_recorded_schema(data.get("migrations"), V1_SCHEMA)
     objects = data.get("objects")
     if isinstance(objects, list):
-        objects = [
-            {**o, "model": MOVED_LABELS.get(o.get("model"), o.get("model"))} if isinstance(o, dict) else o
-            for o in objects
-        ]
+        objects = [_upgrade_row(o) if isinstance(o, dict) else o for o in objects]
     counts = data.get("counts")
     if isinstance(counts, dict):
         counts = {MOVED_LABELS.get(label, label): n for label, n in counts.items()}

@@ -9,7 +9,7 @@ drafts being filled in).
 
 Speed: the rows whose number grows with members × criteria (scores, sheets, registrations, the
 audit trail of every score) are written with `bulk_create`, with the values the services would
-have written (points through `scoring.rules`, final scores through `final_scores_refresh`). What
+have written (points through `scoring.arithmetic`, final scores through `final_scores_refresh`). What
 costs a fixed number of queries per term goes through the services themselves (the votes), and
 the frozen agreement is `agreements.printing`'s own snapshot and PDF.
 """
@@ -53,9 +53,8 @@ from blocs.permissions import BOARD_GROUP
 from blocs.roles import ensure_board_group
 from board.models import BoardDeadline
 from province.models import AwardCode
-from scoring import rules
+from scoring import arithmetic
 from scoring.models import (
-    Assessment,
     CriteriaSet,
     Criterion,
     CriterionKind,
@@ -65,6 +64,7 @@ from scoring.models import (
     Layer,
     Score,
     ScoringState,
+    Sheet,
     SheetStatus,
 )
 from scoring.services import final_scores_refresh
@@ -216,7 +216,7 @@ def personas(size: Size) -> Summary:
         a.term_id: a for a in Agreement.objects.current().filter(term__bloc__in=blocs).only("pk", "term_id")
     }
     drafts = set(
-        Assessment.objects.filter(
+        Sheet.objects.filter(
             criteria_set__term__bloc__in=blocs, layer=Layer.SELF, status=SheetStatus.DRAFT
         ).values_list("subject_id", flat=True)
     )
@@ -267,7 +267,7 @@ def row_counts() -> dict[str, int]:
         "agreements": Agreement,
         "registrations": Registration,
         "criteria": Criterion,
-        "sheets": Assessment,
+        "sheets": Sheet,
         "scores": Score,
         "final_scores": FinalScore,
         "ballots": Ballot,
@@ -531,7 +531,7 @@ class _Builder:
             done = m in submitted
             user = self.user_of[m.unit_id]
             sheets.append(
-                Assessment(
+                Sheet(
                     criteria_set=criteria_set, subject=m, layer=Layer.SELF,
                     status=SheetStatus.SUBMITTED if done else SheetStatus.DRAFT,
                     submitted_at=when if done else None, submitted_by=user if done else None,
@@ -541,14 +541,14 @@ class _Builder:
         for m in submitted:
             reviewer = deputy if m == leader else leader
             sheets.append(
-                Assessment(
+                Sheet(
                     criteria_set=criteria_set, subject=m, layer=Layer.LEADER, reviewer=reviewer,
                     status=SheetStatus.SUBMITTED, submitted_at=when + timedelta(days=3),
                     submitted_by=self.user_of[reviewer.unit_id], lock_version=2,
                     updated_at=when + timedelta(days=3), updated_by=self.user_of[reviewer.unit_id],
                 )
             )  # fmt: skip
-        sheets = Assessment.objects.bulk_create(sheets)
+        sheets = Sheet.objects.bulk_create(sheets)
         scores, events, evidence = [], [], []
         self_values: dict[int, dict[int, Score]] = {}
         for sheet in sheets:
@@ -559,7 +559,7 @@ class _Builder:
                 cells = {c.pk: self._self_cell(c, targets) for c in filled}
                 self_values[m.pk] = cells
                 evidence.append(
-                    Evidence(assessment=sheet, criterion=criteria[0], file=self.evidence_name,
+                    Evidence(sheet=sheet, criterion=criteria[0], file=self.evidence_name,
                              file_kind="pdf", original_name="bao-cao-tong-ket.pdf", size=len(TINY_PDF),
                              sha256="0" * 64, uploaded_at=when, uploaded_by=user)
                 )  # fmt: skip
@@ -573,7 +573,7 @@ class _Builder:
                 if c.pk not in cells:
                     continue
                 points, quantity, note = cells[c.pk]
-                score = Score(assessment=sheet, criterion=c, kind=c.kind, points=points, quantity=quantity,
+                score = Score(sheet=sheet, criterion=c, kind=c.kind, points=points, quantity=quantity,
                               target_value=targets.get(c.indicator) if c.indicator else None, note=note,
                               updated_at=sheet.updated_at)  # fmt: skip
                 scores.append(score)
@@ -596,7 +596,7 @@ class _Builder:
             review = next(s for s in sheets if s.layer == Layer.LEADER and s.subject_id == subject.pk)
             lowered = next(
                 sc for sc in scores
-                if sc.assessment_id == review.pk and sc.note.startswith("Chưa đủ")
+                if sc.sheet_id == review.pk and sc.note.startswith("Chưa đủ")
             )  # fmt: skip
             Explanation.objects.create(
                 criteria_set=criteria_set, subject=subject, criterion=lowered.criterion,
@@ -623,7 +623,7 @@ class _Builder:
         else:
             points = c.max_points - c.step * rng.randint(0, 4)
         target = targets.get(c.indicator) if c.indicator else None
-        stored = rules.points_from_input(c, points=points, quantity=quantity, target=target)
+        stored = arithmetic.points_from_input(c, points=points, quantity=quantity, target=target)
         note = "Theo báo cáo tổng kết năm." if rng.random() < 0.5 else ""
         return stored, quantity, note
 

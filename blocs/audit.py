@@ -19,8 +19,10 @@ from django.db.models import Model, QuerySet
 
 from blocs.models import AuditEvent, Term, User
 
-# Model labels before the split of `scoring` (commit e249053) -> the labels of today.
+# Model labels before the split of `scoring` (commit e249053) -> the labels of today: the models
+# that moved to their own apps, and the sheet, first named Assessment.
 MOVED_LABELS = {
+    "scoring.assessment": "scoring.sheet",
     "scoring.ballot": "ballots.ballot",
     "scoring.ballotcandidate": "ballots.ballotcandidate",
     "scoring.ballotchoice": "ballots.ballotchoice",

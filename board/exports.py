@@ -8,7 +8,7 @@ from openpyxl.styles import Font
 
 from board import services as overview_services
 from scoring.exports import header_row, workbook_bytes
-from scoring.io import xlsx_row
+from scoring.tables import xlsx_row
 
 OVERVIEW_COLUMNS = [
     "STT",

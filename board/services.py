@@ -27,7 +27,7 @@ from board.models import AwardDecision, BoardDeadline
 from conferences.models import Document, DocumentKind, DocumentStatus
 from province import catalogue
 from province.models import AwardCode
-from scoring.models import Assessment, Layer, ScoringState, SheetStatus
+from scoring.models import Layer, ScoringState, Sheet, SheetStatus
 
 # Công văn 5007/BNV-TĐKT (2023): at most 20 % of the province's bloc-leading units may be proposed for
 # the Government flag. A setting of the year in principle; there is no model for it yet.
@@ -163,7 +163,7 @@ def _terms_of(year: int, term_ids=None, *, steps_only: bool = False) -> QuerySet
             "n_members": _count(Membership.objects.filter(term=OuterRef("pk")), "term"),
             "scoring_deadline": F("criteria_set__deadline"),
             "n_submitted": _count(
-                Assessment.objects.filter(
+                Sheet.objects.filter(
                     criteria_set__term=OuterRef("pk"), layer=Layer.SELF, status=SheetStatus.SUBMITTED
                 ),
                 "criteria_set",

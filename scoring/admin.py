@@ -4,7 +4,7 @@ their audited services, and nothing scored can be deleted."""
 from django.contrib import admin
 
 from agreements.admin import ReadOnlyAdmin
-from scoring.models import Assessment, CriteriaSet, Evidence, Explanation, Score
+from scoring.models import CriteriaSet, Evidence, Explanation, Score, Sheet
 
 
 @admin.register(CriteriaSet)
@@ -15,7 +15,7 @@ class CriteriaSetAdmin(ReadOnlyAdmin):
     list_select_related = ["term__bloc"]
 
 
-@admin.register(Assessment)
+@admin.register(Sheet)
 class AssessmentAdmin(ReadOnlyAdmin):
     list_display = ["subject", "layer", "reviewer", "status", "submitted_at"]
     list_filter = ["layer", "status", "criteria_set__term__year"]
@@ -24,16 +24,16 @@ class AssessmentAdmin(ReadOnlyAdmin):
 
 @admin.register(Score)
 class ScoreAdmin(ReadOnlyAdmin):
-    list_display = ["assessment", "criterion", "points", "quantity", "updated_at"]
-    list_select_related = ["assessment__subject__unit", "assessment__subject__term__bloc", "criterion"]
+    list_display = ["sheet", "criterion", "points", "quantity", "updated_at"]
+    list_select_related = ["sheet__subject__unit", "sheet__subject__term__bloc", "criterion"]
 
 
 @admin.register(Evidence)
 class EvidenceAdmin(ReadOnlyAdmin):
     # No link to the file: evidence goes out only through the permission-checked view.
-    list_display = ["original_name", "assessment", "criterion", "file_kind", "size", "uploaded_at"]
+    list_display = ["original_name", "sheet", "criterion", "file_kind", "size", "uploaded_at"]
     exclude = ["file"]
-    list_select_related = ["assessment__subject__unit", "assessment__subject__term__bloc", "criterion"]
+    list_select_related = ["sheet__subject__unit", "sheet__subject__term__bloc", "criterion"]
 
 
 @admin.register(Explanation)

@@ -10,8 +10,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from scoring.io import xlsx_row
 from scoring.models import CriteriaSet
+from scoring.tables import xlsx_row
 
 BOLD = Font(bold=True)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -10,7 +10,7 @@ from django.conf import settings
 from blocs.forms import LockVersionField, guard_text_fields, no_control_chars
 from blocs.models import Membership
 from blocs.uploads import tidy_name
-from scoring import rules
+from scoring import arithmetic
 from scoring.models import CriteriaSet, Criterion, CriterionKind, FinalRule
 
 DATETIME_FORMATS = ["%d/%m/%Y %H:%M", "%d/%m/%Y", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
@@ -20,7 +20,7 @@ DATETIME_INVALID = "Thời điểm không hợp lệ; nhập theo dạng dd/mm/y
 
 
 class VnDecimalField(forms.CharField):
-    """A decimal typed the Vietnamese way ("7,5"); cleaned to a Decimal by `rules.parse_decimal`."""
+    """A decimal typed the Vietnamese way ("7,5"); cleaned to a Decimal by `arithmetic.parse_decimal`."""
 
     def __init__(self, *args, max_value: Decimal | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -29,18 +29,18 @@ class VnDecimalField(forms.CharField):
         self.widget.attrs.setdefault("inputmode", "decimal")
 
     def prepare_value(self, value):
-        return rules.fmt(value) if isinstance(value, Decimal) else value
+        return arithmetic.fmt(value) if isinstance(value, Decimal) else value
 
     def to_python(self, value):
         text = super().to_python(value)
         if len(text) > 20:
             raise forms.ValidationError("Số quá dài.", code="max_length")
         try:
-            number = rules.parse_decimal(text)
-        except rules.Invalid as exc:
+            number = arithmetic.parse_decimal(text)
+        except arithmetic.Invalid as exc:
             raise forms.ValidationError(str(exc), code="invalid") from exc
         if number is not None and self.max_value is not None and number > self.max_value:
-            raise forms.ValidationError(f"Tối đa {rules.fmt(self.max_value)}.", code="max_value")
+            raise forms.ValidationError(f"Tối đa {arithmetic.fmt(self.max_value)}.", code="max_value")
         return number
 
 
@@ -261,9 +261,9 @@ def parse_sheet(data, criteria: list[Criterion]) -> tuple[dict, dict[str, str]]:
         if raw is None and not note:
             continue
         try:
-            value = rules.parse_decimal(raw)
+            value = arithmetic.parse_decimal(raw)
             no_control_chars(note)
-        except rules.Invalid as exc:
+        except arithmetic.Invalid as exc:
             errors[f"c{criterion.pk}"] = str(exc)
             continue
         except forms.ValidationError as exc:

@@ -2,7 +2,7 @@
 assessment, the leader's review, cross-checks), evidence and explanations.
 
 Scores are decimals. The rules a single row can state are database constraints; the rules that need
-the criterion (maximum, step, cap) are checked by `scoring.rules` in the services, in one transaction.
+the criterion (maximum, step, cap) are checked by `scoring.arithmetic` in the services, in one transaction.
 """
 
 from __future__ import annotations
@@ -206,12 +206,12 @@ class SheetStatus(models.TextChoices):
     SUBMITTED = "submitted", "Đã nộp"
 
 
-class Assessment(models.Model):
+class Sheet(models.Model):
     """One sheet: the scores of one member (`subject`) in one layer. A self-assessment has no
     reviewer; the leader's review and each cross-check name the reviewing member."""
 
-    criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.PROTECT, related_name="assessments")
-    subject = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="assessments")
+    criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.PROTECT, related_name="sheets")
+    subject = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="sheets")
     layer = models.CharField("lớp điểm", max_length=8, choices=Layer.choices)
     reviewer = models.ForeignKey(
         Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="reviews_made"
@@ -224,6 +224,8 @@ class Assessment(models.Model):
     updated_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
     class Meta:
+        # The table keeps the name of the model's first name (Assessment).
+        db_table = "scoring_assessment"
         verbose_name = "phiếu chấm"
         verbose_name_plural = "phiếu chấm"
         constraints = [
@@ -266,7 +268,9 @@ class Score(models.Model):
     """One cell of a sheet. `points` is what counts; for a count or a target it is computed from
     `quantity` (the count, or the value achieved) and never typed."""
 
-    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="scores")
+    sheet = models.ForeignKey(
+        Sheet, on_delete=models.PROTECT, related_name="scores", db_column="assessment_id"
+    )
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="scores")
     # Copied from the criterion so that the sign rule is a database constraint.
     kind = models.CharField(max_length=12, choices=CriterionKind.choices, editable=False)
@@ -284,7 +288,7 @@ class Score(models.Model):
         verbose_name = "điểm"
         verbose_name_plural = "điểm"
         constraints = [
-            models.UniqueConstraint(fields=["assessment", "criterion"], name="score_once_per_sheet"),
+            models.UniqueConstraint(fields=["sheet", "criterion"], name="score_once_per_sheet"),
             models.CheckConstraint(
                 condition=Q(kind=CriterionKind.DEDUCTION, points__lte=0)
                 | (~Q(kind=CriterionKind.DEDUCTION) & Q(points__gte=0)),
@@ -303,13 +307,15 @@ class Score(models.Model):
 def evidence_path(instance: Evidence, filename: str) -> str:
     stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
     suffix = {"pdf": "pdf", "png": "png", "jpeg": "jpg", "docx": "docx", "xlsx": "xlsx"}[instance.file_kind]
-    return f"scoring/{instance.assessment.criteria_set_id}/{instance.assessment_id}/{stamp}.{suffix}"
+    return f"scoring/{instance.sheet.criteria_set_id}/{instance.sheet_id}/{stamp}.{suffix}"
 
 
 class Evidence(models.Model):
     """A file attached to one cell of a sheet; served only through a view that checks the sheet."""
 
-    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="evidence")
+    sheet = models.ForeignKey(
+        Sheet, on_delete=models.PROTECT, related_name="evidence", db_column="assessment_id"
+    )
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="evidence")
     file = models.FileField(upload_to=evidence_path)
     file_kind = models.CharField(max_length=8, editable=False)
@@ -322,7 +328,7 @@ class Evidence(models.Model):
     class Meta:
         verbose_name = "minh chứng"
         verbose_name_plural = "minh chứng"
-        ordering = ["assessment", "criterion", "pk"]
+        ordering = ["sheet", "criterion", "pk"]
 
     def __str__(self) -> str:
         return self.original_name

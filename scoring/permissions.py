@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 
 from blocs.models import Membership, Role
 from blocs.permissions import can_edit_drafts, can_view_term, is_board, is_leader, role_in_term
-from scoring.models import Assessment, CriteriaSet, Evidence, Layer, ScoringState
+from scoring.models import CriteriaSet, Evidence, Layer, ScoringState, Sheet
 
 
 def can_view_criteria(user, criteria_set: CriteriaSet) -> bool:
@@ -60,7 +60,7 @@ def _oversees(user, term) -> bool:
     )
 
 
-def can_view_sheet(user, sheet: Assessment) -> bool:
+def can_view_sheet(user, sheet: Sheet) -> bool:
     """A unit sees its own self-assessment and the reviews it writes, drafts included; a draft is
     nobody else's business. A submitted sheet is seen by those who oversee the term, by the member
     it scores (its reviews), and by the member's cross-checkers (its self-assessment)."""
@@ -76,12 +76,12 @@ def can_view_sheet(user, sheet: Assessment) -> bool:
         return False
     if _oversees(user, term) or sheet.subject.unit_id == own_unit:
         return True
-    return sheet.criteria_set.assessments.filter(
+    return sheet.criteria_set.sheets.filter(
         layer=Layer.CROSS, subject_id=sheet.subject_id, reviewer__unit_id=own_unit
     ).exists()
 
 
-def can_write_review(user, sheet: Assessment) -> bool:
+def can_write_review(user, sheet: Sheet) -> bool:
     """The reviewing unit writes its review while scoring is open; the leader's layer only by the
     term's leader or, for the leader's own sheet, its deputy."""
     term = sheet.criteria_set.term
@@ -137,9 +137,9 @@ def get_criteria_set_for_user(request: HttpRequest, pk: int, *, write: bool = Fa
     return criteria_set
 
 
-def get_sheet_for_user(request: HttpRequest, pk: int) -> Assessment:
+def get_sheet_for_user(request: HttpRequest, pk: int) -> Sheet:
     sheet = get_object_or_404(
-        Assessment.objects.select_related(
+        Sheet.objects.select_related(
             "criteria_set__term__bloc", "criteria_set__term__supervisor", "subject__unit", "reviewer__unit"
         ),
         pk=pk,
@@ -151,10 +151,10 @@ def get_sheet_for_user(request: HttpRequest, pk: int) -> Assessment:
 
 def get_evidence_for_user(request: HttpRequest, pk: int) -> Evidence:
     evidence = get_object_or_404(
-        Evidence.objects.select_related("assessment__criteria_set__term__bloc", "assessment__subject__unit"),
+        Evidence.objects.select_related("sheet__criteria_set__term__bloc", "sheet__subject__unit"),
         pk=pk,
     )
-    if not can_view_sheet(request.user, evidence.assessment):
+    if not can_view_sheet(request.user, evidence.sheet):
         raise Http404
     return evidence
 

@@ -18,7 +18,7 @@ from django.utils.formats import date_format
 
 from blocs.models import Role, Term
 from blocs.todos import Todo
-from scoring.models import Assessment, CriteriaSet, Layer, ScoringState, SheetStatus
+from scoring.models import CriteriaSet, Layer, ScoringState, Sheet, SheetStatus
 
 
 @dataclass(frozen=True)
@@ -41,13 +41,13 @@ def scoring_todos(terms: Sequence[Term], user, *, board: bool) -> list[Todo]:
     open_terms = [t for t in terms if t.is_open and t.user_role is not None]
     if not open_terms:
         return []
-    own_submitted = Assessment.objects.filter(
+    own_submitted = Sheet.objects.filter(
         criteria_set=OuterRef("pk"),
         layer=Layer.SELF,
         status=SheetStatus.SUBMITTED,
         subject__unit_id=user.unit_id,
     )
-    own_reviewed = Assessment.objects.filter(
+    own_reviewed = Sheet.objects.filter(
         criteria_set=OuterRef("pk"),
         layer__in=[Layer.LEADER, Layer.CROSS],
         status=SheetStatus.SUBMITTED,
@@ -59,11 +59,11 @@ def scoring_todos(terms: Sequence[Term], user, *, board: bool) -> list[Todo]:
         .only("pk", "term_id", "state", "deadline", "explanation_deadline")
         .annotate(
             submitted=Count(
-                "assessments",
-                filter=Q(assessments__layer=Layer.SELF, assessments__status=SheetStatus.SUBMITTED),
+                "sheets",
+                filter=Q(sheets__layer=Layer.SELF, sheets__status=SheetStatus.SUBMITTED),
                 distinct=True,
             ),
-            leader_reviews=Count("assessments", filter=Q(assessments__layer=Layer.LEADER), distinct=True),
+            leader_reviews=Count("sheets", filter=Q(sheets__layer=Layer.LEADER), distinct=True),
             undecided=Count(
                 "explanations", filter=Q(explanations__decided_points__isnull=True), distinct=True
             ),
@@ -74,7 +74,7 @@ def scoring_todos(terms: Sequence[Term], user, *, board: bool) -> list[Todo]:
     }
     # Review sheets this unit still has to write (the leader's layer or an assigned cross-check).
     pending_reviews = list(
-        Assessment.objects.filter(
+        Sheet.objects.filter(
             criteria_set__term__in=open_terms,
             criteria_set__state=ScoringState.OPEN,
             reviewer__unit_id=user.unit_id,

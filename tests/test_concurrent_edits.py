@@ -20,7 +20,7 @@ from django.db import connection
 from django.test import Client
 
 from agreements.models import Commitment, Registration
-from scoring.models import Assessment, Layer, Score
+from scoring.models import Layer, Score, Sheet
 from tests.agreements.test_permission_matrix import AgreementWorld
 from tests.factories import make_user
 from tests.scoring.test_permission_matrix import ScoringWorld
@@ -59,7 +59,7 @@ def one_wins(responses: dict[str, object]) -> tuple[str, str]:
 def test_two_people_saving_the_same_score_at_once():
     world = ScoringWorld("open")
     member = world.term.memberships.get(unit=world.member_unit)
-    sheet = Assessment.objects.get(criteria_set=world.criteria_set, subject=member, layer=Layer.SELF)
+    sheet = Sheet.objects.get(criteria_set=world.criteria_set, subject=member, layer=Layer.SELF)
     criterion = world.judged()[0]
     url = f"/scoring/{world.criteria_set.pk}/sheet/"
     version = str(sheet.lock_version)
@@ -76,9 +76,9 @@ def test_two_people_saving_the_same_score_at_once():
         }
     )
     winner, _ = one_wins(responses)
-    score = Score.objects.get(assessment=sheet, criterion=criterion)
+    score = Score.objects.get(sheet=sheet, criterion=criterion)
     assert score.points == Decimal(points[winner])
-    assert Assessment.objects.get(pk=sheet.pk).lock_version == sheet.lock_version + 1
+    assert Sheet.objects.get(pk=sheet.pk).lock_version == sheet.lock_version + 1
 
 
 def test_two_people_editing_the_same_commitment_at_once():

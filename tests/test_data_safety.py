@@ -37,7 +37,7 @@ from ballots.models import Ballot, BallotChoice, BallotKind, BallotState
 from blocs.models import AuditEvent, Membership, Role, SubmitReceipt, Term, Unit, UnitName, User
 from board.models import AwardDecision, BoardDeadline
 from conferences.models import Conference, Document
-from scoring.models import Assessment, CriteriaSet, Evidence, Explanation, FinalScore, Layer, Score
+from scoring.models import CriteriaSet, Evidence, Explanation, FinalScore, Layer, Score, Sheet
 from tests.blocs.test_permission_matrix import PROJECT_APPS, db_state
 from tests.factories import make_term
 
@@ -113,7 +113,7 @@ def read(name: str) -> bytes:
 def source_counts(term: Term) -> dict[str, int]:
     """The term's rows, counted through its own relations (not through the archive's paths)."""
     criteria_set = term.criteria_set
-    sheets = Assessment.objects.filter(criteria_set=criteria_set)
+    sheets = Sheet.objects.filter(criteria_set=criteria_set)
     ballots = Ballot.objects.filter(term=term)
     return {
         "blocs.term": 1,
@@ -125,9 +125,9 @@ def source_counts(term: Term) -> dict[str, int]:
         "agreements.target": Target.objects.filter(registration__agreement__term=term).count(),
         "scoring.criteriaset": 1,
         "scoring.criterion": criteria_set.criteria.count(),
-        "scoring.assessment": sheets.count(),
-        "scoring.score": Score.objects.filter(assessment__in=sheets).count(),
-        "scoring.evidence": Evidence.objects.filter(assessment__in=sheets).count(),
+        "scoring.sheet": sheets.count(),
+        "scoring.score": Score.objects.filter(sheet__in=sheets).count(),
+        "scoring.evidence": Evidence.objects.filter(sheet__in=sheets).count(),
         "scoring.explanation": Explanation.objects.filter(criteria_set=criteria_set).count(),
         "scoring.finalscore": FinalScore.objects.filter(criteria_set=criteria_set).count(),
         "ballots.ballot": ballots.count(),
@@ -200,6 +200,8 @@ def test_an_archive_of_version_1_restores_under_the_labels_of_today(demo, empty_
     assert AuditEvent.objects.filter(object_type="scoring.ballot").count() == sum(
         1 for o in old_events if o["fields"]["object_type"] == "scoring.ballot"
     )
+    assert Score.objects.filter(sheet__criteria_set__term=restored).count() == data["counts"]["scoring.score"]
+    assert AuditEvent.objects.filter(object_type="scoring.assessment").exists()
     assert AuditEvent.objects.get(action="term.import").new["version"] == 1
     again = archive.export_term(restored)
     assert again["version"] == archive.FORMAT_VERSION
@@ -410,7 +412,7 @@ def test_a_closed_year_cannot_be_deleted_row_by_row(closed_year):
         closed_year,
         agreement,
         CriteriaSet.objects.get(term=closed_year),
-        Assessment.objects.filter(criteria_set__term=closed_year, layer=Layer.SELF).first(),
+        Sheet.objects.filter(criteria_set__term=closed_year, layer=Layer.SELF).first(),
         Ballot.objects.filter(term=closed_year).first(),
         Membership.objects.filter(term=closed_year).first(),
     ):
@@ -422,8 +424,8 @@ def test_a_closed_year_cannot_be_deleted_row_by_row(closed_year):
 def test_every_removing_page_refuses_a_closed_year_and_changes_nothing(closed_year):
     agreement = Agreement.objects.filter(term=closed_year).latest("version")
     criteria_set = CriteriaSet.objects.get(term=closed_year)
-    cross = Assessment.objects.filter(criteria_set=criteria_set, layer=Layer.CROSS).first()
-    evidence = Evidence.objects.filter(assessment__criteria_set=criteria_set).first()
+    cross = Sheet.objects.filter(criteria_set=criteria_set, layer=Layer.CROSS).first()
+    evidence = Evidence.objects.filter(sheet__criteria_set=criteria_set).first()
     urls = [
         f"/terms/{closed_year.pk}/members/{closed_year.memberships.first().pk}/remove/",
         f"/agreements/{agreement.pk}/commitments/{agreement.commitments.first().pk}/remove/",

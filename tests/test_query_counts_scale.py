@@ -23,7 +23,7 @@ from blocs.models import Role, Term, User
 from conferences.models import Document
 from conferences.services import conference as conference_services
 from conferences.services import documents as document_services
-from scoring.models import Assessment, CriteriaSet, Layer
+from scoring.models import CriteriaSet, Layer, Sheet
 
 SIZES = {
     "small": bench_data.Size(blocs=1, members=5, years=2, criteria=5, last_year=2011, prefix="nhỏ "),
@@ -57,10 +57,10 @@ def _world(size: bench_data.Size) -> dict:
     # last year's ranking as a member, not as last year's leader).
     plain = set(past.memberships.filter(role=Role.MEMBER).values_list("unit_id", flat=True))
     drafting = User.objects.filter(username__in=bloc["drafting"], unit_id__in=plain).order_by("pk").first()
-    member_sheet = Assessment.objects.filter(
+    member_sheet = Sheet.objects.filter(
         criteria_set=criteria_set, layer=Layer.SELF, status="submitted", subject__role=Role.MEMBER
     ).first()
-    review = Assessment.objects.filter(criteria_set=criteria_set, layer=Layer.LEADER).first()
+    review = Sheet.objects.filter(criteria_set=criteria_set, layer=Layer.LEADER).first()
     ballot = Ballot.objects.filter(term=past, state=BallotState.CLOSED).first()
     y, t, p = term.year, term.pk, past.pk
     leader_pages = {

@@ -22,8 +22,8 @@ from conferences.printing.common import bloc_name, header
 from conferences.services.conference import attendance
 from province import catalogue
 from province.models import AwardCode
+from scoring.arithmetic import figure
 from scoring.models import CriteriaSet, ScoringState
-from scoring.rules import figure
 from scoring.services.ranking import ranking, tie_rules
 
 BLANK = "…"

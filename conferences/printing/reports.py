@@ -15,8 +15,8 @@ from blocs.models import ChosenBy, Membership, Role, Term
 from conferences.models import Document
 from conferences.printing import common
 from province import catalogue
+from scoring.arithmetic import figure, fmt
 from scoring.models import CriteriaSet
-from scoring.rules import figure, fmt
 from scoring.services.ranking import ranking, tie_rules
 
 ROLE_LABELS = {Role.LEADER: "Trưởng khối", Role.DEPUTY: "Phó Trưởng khối", Role.MEMBER: ""}

@@ -13,7 +13,7 @@ from django.utils import timezone
 from blocs.audit import audit_record, snapshot
 from blocs.models import Term, User
 from blocs.services import term_require_leader
-from scoring import rules
+from scoring import arithmetic
 from scoring.models import (
     CriteriaSet,
     Criterion,
@@ -149,7 +149,7 @@ def _clean_criterion(criterion: Criterion) -> None:
     if criterion.kind in (CriterionKind.POINTS, CriterionKind.BONUS, CriterionKind.DEDUCTION):
         if criterion.step is None or criterion.step <= 0:
             errors["step"] = "Ghi bước điểm (ví dụ 0,5)."
-        elif criterion.max_points and not rules._on_step(criterion.max_points, criterion.step):
+        elif criterion.max_points and not arithmetic._on_step(criterion.max_points, criterion.step):
             errors["step"] = "Điểm tối đa phải là bội của bước điểm."
     if criterion.kind in (CriterionKind.OCCURRENCE, CriterionKind.TARGET) and not (
         criterion.unit_points and criterion.unit_points > 0

@@ -7,9 +7,8 @@ from collections import defaultdict
 from decimal import Decimal
 
 from blocs.models import Membership
-from scoring import rules
+from scoring import arithmetic
 from scoring.models import (
-    Assessment,
     CriteriaSet,
     Explanation,
     FinalRule,
@@ -17,6 +16,7 @@ from scoring.models import (
     FinalSource,
     Layer,
     Score,
+    Sheet,
     SheetStatus,
 )
 
@@ -25,11 +25,11 @@ def _reviewed(criteria_set: CriteriaSet, subject_ids) -> dict[tuple[int, int], t
     """The reviewed score per (subject, criterion) under the set's rule, from submitted reviews."""
     layer = Layer.LEADER if criteria_set.final_rule == FinalRule.LEADER else Layer.CROSS
     rows = Score.objects.filter(
-        assessment__criteria_set=criteria_set,
-        assessment__subject_id__in=subject_ids,
-        assessment__layer=layer,
-        assessment__status=SheetStatus.SUBMITTED,
-    ).values_list("assessment__subject_id", "criterion_id", "points")
+        sheet__criteria_set=criteria_set,
+        sheet__subject_id__in=subject_ids,
+        sheet__layer=layer,
+        sheet__status=SheetStatus.SUBMITTED,
+    ).values_list("sheet__subject_id", "criterion_id", "points")
     if layer == Layer.LEADER:
         return {(s, c): (p, FinalSource.LEADER) for s, c, p in rows}
     # The mean of the cross-checkers' sheets, half-up to 2 decimals. Decimal in Python, because
@@ -37,7 +37,7 @@ def _reviewed(criteria_set: CriteriaSet, subject_ids) -> dict[tuple[int, int], t
     collected: dict[tuple[int, int], list[Decimal]] = defaultdict(list)
     for s, c, p in rows:
         collected[(s, c)].append(p)
-    return {key: (rules.round2(sum(v) / len(v)), FinalSource.CROSS) for key, v in collected.items()}
+    return {key: (arithmetic.round2(sum(v) / len(v)), FinalSource.CROSS) for key, v in collected.items()}
 
 
 def reviewed_points(criteria_set: CriteriaSet, subject: Membership) -> dict[int, Decimal]:
@@ -54,17 +54,17 @@ def final_scores_refresh(*, criteria_set: CriteriaSet, subjects=None) -> None:
     ids = [m.pk for m in members]
     criteria = {c.pk: c for c in criteria_set.criteria.scorable()}
     submitted = set(
-        Assessment.objects.filter(
+        Sheet.objects.filter(
             criteria_set=criteria_set, subject_id__in=ids, layer=Layer.SELF, status=SheetStatus.SUBMITTED
         ).values_list("subject_id", flat=True)
     )
     own = {
         (s, c): p
         for s, c, p in Score.objects.filter(
-            assessment__criteria_set=criteria_set,
-            assessment__subject_id__in=submitted,
-            assessment__layer=Layer.SELF,
-        ).values_list("assessment__subject_id", "criterion_id", "points")
+            sheet__criteria_set=criteria_set,
+            sheet__subject_id__in=submitted,
+            sheet__layer=Layer.SELF,
+        ).values_list("sheet__subject_id", "criterion_id", "points")
     }
     reviewed = _reviewed(criteria_set, submitted)
     decided = {

@@ -17,13 +17,13 @@ from blocs.audit import audit_record
 from blocs.models import Membership, Term, User
 from scoring.models import (
     SCORED_KINDS,
-    Assessment,
     CriteriaSet,
     Criterion,
     CriterionKind,
     FinalScore,
     Layer,
     ScoringState,
+    Sheet,
     SheetStatus,
 )
 from scoring.services.common import _locked_set
@@ -75,7 +75,7 @@ def _tie_expression(rule: TieRule):
 def with_totals(criteria_set: CriteriaSet):
     """The term's members with their totals (self, reviewed, bonus, deductions, final) and whether
     their self-assessment was submitted."""
-    submitted = Assessment.objects.filter(
+    submitted = Sheet.objects.filter(
         criteria_set=criteria_set, subject=OuterRef("pk"), layer=Layer.SELF, status=SheetStatus.SUBMITTED
     )
     return (

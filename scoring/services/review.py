@@ -15,16 +15,16 @@ from django.utils import timezone
 
 from blocs.audit import audit_record
 from blocs.models import Membership, Role, User
-from scoring import rules
+from scoring import arithmetic
 from scoring.models import (
     SCORED_KINDS,
-    Assessment,
     CriteriaSet,
     Criterion,
     Explanation,
     Layer,
     Score,
     ScoringState,
+    Sheet,
     SheetStatus,
 )
 from scoring.services.common import _check_version, _ensure_term_open, _locked_set
@@ -49,8 +49,8 @@ def _ensure_reviewing(criteria_set: CriteriaSet) -> None:
         raise ValidationError("Chấm điểm chưa mở hoặc đã khóa; không thẩm định được.")
 
 
-def _submitted_self(criteria_set: CriteriaSet, subject: Membership) -> Assessment:
-    sheet = Assessment.objects.filter(
+def _submitted_self(criteria_set: CriteriaSet, subject: Membership) -> Sheet:
+    sheet = Sheet.objects.filter(
         criteria_set=criteria_set, subject=subject, layer=Layer.SELF, status=SheetStatus.SUBMITTED
     ).first()
     if sheet is None:
@@ -68,17 +68,15 @@ def leader_reviewer(criteria_set: CriteriaSet, subject: Membership) -> Membershi
 
 
 @transaction.atomic
-def leader_review_start(*, criteria_set: CriteriaSet, subject: Membership, by: User | None) -> Assessment:
+def leader_review_start(*, criteria_set: CriteriaSet, subject: Membership, by: User | None) -> Sheet:
     """The leader's review sheet of `subject` (created once; a second call returns it)."""
     criteria_set = _locked_set(criteria_set)
     _ensure_reviewing(criteria_set)
     _submitted_self(criteria_set, subject)
-    existing = Assessment.objects.filter(
-        criteria_set=criteria_set, subject=subject, layer=Layer.LEADER
-    ).first()
+    existing = Sheet.objects.filter(criteria_set=criteria_set, subject=subject, layer=Layer.LEADER).first()
     if existing is not None:
         return existing
-    sheet = Assessment.objects.create(
+    sheet = Sheet.objects.create(
         criteria_set=criteria_set,
         subject=subject,
         layer=Layer.LEADER,
@@ -103,7 +101,7 @@ def cross_assign(*, criteria_set: CriteriaSet, reviewer: Membership, subject: Me
         raise ValidationError("Một đơn vị không chấm chéo phiếu của chính mình.")
     try:
         with transaction.atomic():
-            sheet = Assessment.objects.create(
+            sheet = Sheet.objects.create(
                 criteria_set=criteria_set,
                 subject=subject,
                 layer=Layer.CROSS,
@@ -123,10 +121,10 @@ def cross_assign(*, criteria_set: CriteriaSet, reviewer: Membership, subject: Me
 
 
 @transaction.atomic
-def cross_unassign(*, sheet: Assessment, by: User | None) -> None:
+def cross_unassign(*, sheet: Sheet, by: User | None) -> None:
     criteria_set = _locked_set(sheet.criteria_set)
     _ensure_reviewing(criteria_set)
-    sheet = Assessment.objects.select_for_update().get(pk=sheet.pk)
+    sheet = Sheet.objects.select_for_update().get(pk=sheet.pk)
     if sheet.layer != Layer.CROSS:
         raise ValidationError("Chỉ hủy được phân công chấm chéo.")
     if sheet.is_submitted or sheet.scores.exists():
@@ -144,12 +142,12 @@ def cross_unassign(*, sheet: Assessment, by: User | None) -> None:
 def _self_points(criteria_set: CriteriaSet, subject: Membership) -> dict[int, Decimal]:
     return dict(
         Score.objects.filter(
-            assessment__criteria_set=criteria_set, assessment__subject=subject, assessment__layer=Layer.SELF
+            sheet__criteria_set=criteria_set, sheet__subject=subject, sheet__layer=Layer.SELF
         ).values_list("criterion_id", "points")
     )
 
 
-def _checked(sheet: Assessment, cells: dict[int, Cell]):
+def _checked(sheet: Sheet, cells: dict[int, Cell]):
     """The cells checked against their criteria, plus a comment wherever the reviewed score differs
     from the self-assessment: (messages by `c<pk>`, the changes to make)."""
     errors, changes = _evaluate(sheet.criteria_set, sheet.subject, cells, sheet)
@@ -163,18 +161,16 @@ def _checked(sheet: Assessment, cells: dict[int, Cell]):
     return errors, changes
 
 
-def review_errors(*, sheet: Assessment, cells: dict[int, Cell]) -> dict[str, str]:
+def review_errors(*, sheet: Sheet, cells: dict[int, Cell]) -> dict[str, str]:
     """Cell messages of a review without saving."""
     return _checked(sheet, cells)[0]
 
 
 @transaction.atomic
-def review_save(
-    *, sheet: Assessment, cells: dict[int, Cell], lock_version: int | None, by: User | None
-) -> Assessment:
+def review_save(*, sheet: Sheet, cells: dict[int, Cell], lock_version: int | None, by: User | None) -> Sheet:
     """Save a review sheet (all cells or none). A posted copy of what is stored changes nothing."""
     criteria_set = _locked_set(sheet.criteria_set)
-    sheet = Assessment.objects.select_for_update().select_related("subject").get(pk=sheet.pk)
+    sheet = Sheet.objects.select_for_update().select_related("subject").get(pk=sheet.pk)
     sheet.criteria_set = criteria_set
     if sheet.layer not in REVIEW_LAYERS:
         raise ValidationError("Đây không phải phiếu thẩm định.")
@@ -192,9 +188,9 @@ def review_save(
 
 
 @transaction.atomic
-def review_submit(*, sheet: Assessment, by: User | None) -> Assessment:
+def review_submit(*, sheet: Sheet, by: User | None) -> Sheet:
     criteria_set = _locked_set(sheet.criteria_set)
-    sheet = Assessment.objects.select_for_update().get(pk=sheet.pk)
+    sheet = Sheet.objects.select_for_update().get(pk=sheet.pk)
     if sheet.is_submitted:
         return sheet
     _ensure_reviewing(criteria_set)
@@ -276,11 +272,11 @@ def explanation_decide(
         Explanation.objects.select_for_update().select_related("criterion", "subject").get(pk=explanation.pk)
     )
     criterion = explanation.criterion
-    problem = rules.check_decision(criterion, points)
+    problem = arithmetic.check_decision(criterion, points)
     if problem:
         raise ValidationError({"points": problem})
     old = None if explanation.decided_points is None else str(explanation.decided_points)
-    explanation.decided_points = rules.signed_points(criterion, points)
+    explanation.decided_points = arithmetic.signed_points(criterion, points)
     explanation.decision_note = note.strip()
     explanation.decided_at, explanation.decided_by = timezone.now(), by
     explanation.save()

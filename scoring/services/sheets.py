@@ -16,16 +16,16 @@ from agreements.models import Agreement, Target
 from blocs.audit import audit_record
 from blocs.models import Membership, User
 from blocs.uploads import validate_upload
-from scoring import rules
+from scoring import arithmetic
 from scoring.models import (
     SCORED_KINDS,
-    Assessment,
     CriteriaSet,
     Criterion,
     CriterionKind,
     Evidence,
     Layer,
     Score,
+    Sheet,
     SheetStatus,
 )
 from scoring.services.common import _check_version, _locked_set
@@ -38,23 +38,21 @@ EVIDENCE_KINDS = ("pdf", "png", "jpeg", "docx", "xlsx")
 # Self-assessment --------------------------------------------------------------------------------
 
 
-def self_sheet(*, criteria_set: CriteriaSet, membership: Membership) -> Assessment | None:
-    return Assessment.objects.filter(criteria_set=criteria_set, subject=membership, layer=Layer.SELF).first()
+def self_sheet(*, criteria_set: CriteriaSet, membership: Membership) -> Sheet | None:
+    return Sheet.objects.filter(criteria_set=criteria_set, subject=membership, layer=Layer.SELF).first()
 
 
-def _get_or_create_self_sheet(
-    criteria_set: CriteriaSet, membership: Membership, by: User | None
-) -> Assessment:
+def _get_or_create_self_sheet(criteria_set: CriteriaSet, membership: Membership, by: User | None) -> Sheet:
     sheet = self_sheet(criteria_set=criteria_set, membership=membership)
     if sheet is not None:
         return sheet
     try:
         with transaction.atomic():
-            return Assessment.objects.create(
+            return Sheet.objects.create(
                 criteria_set=criteria_set, subject=membership, layer=Layer.SELF, updated_by=by
             )
     except IntegrityError:  # the same unit opened its sheet in another request at the same moment
-        return Assessment.objects.get(criteria_set=criteria_set, subject=membership, layer=Layer.SELF)
+        return Sheet.objects.get(criteria_set=criteria_set, subject=membership, layer=Layer.SELF)
 
 
 def registered_targets(membership: Membership) -> dict[str, Decimal]:
@@ -63,7 +61,7 @@ def registered_targets(membership: Membership) -> dict[str, Decimal]:
     if agreement is None:
         return {}
     targets = Target.objects.filter(registration__agreement=agreement, registration__membership=membership)
-    return {rules.normalize_indicator(t.indicator): t.value for t in targets}
+    return {arithmetic.normalize_indicator(t.indicator): t.value for t in targets}
 
 
 @dataclass(frozen=True)
@@ -82,7 +80,7 @@ def _audit_value(score: Score | None) -> dict | None:
 
 
 def _evaluate(
-    criteria_set: CriteriaSet, membership: Membership, cells: dict[int, Cell], sheet: Assessment | None
+    criteria_set: CriteriaSet, membership: Membership, cells: dict[int, Cell], sheet: Sheet | None
 ) -> tuple[dict[str, str], list[tuple[Criterion, Score | None, dict | None]]]:
     """Check every cell against its criterion: the messages by `c<pk>`, and the changes to make."""
     criteria = {c.pk: c for c in criteria_set.criteria.scorable()}
@@ -95,12 +93,14 @@ def _evaluate(
         criterion = criteria.get(pk)
         if criterion is None:
             raise ValidationError("Phiếu có tiêu chí không thuộc bảng tiêu chí này; hãy tải lại trang.")
-        target = targets.get(rules.normalize_indicator(criterion.indicator)) if criterion.indicator else None
+        target = (
+            targets.get(arithmetic.normalize_indicator(criterion.indicator)) if criterion.indicator else None
+        )
         try:
-            points = rules.points_from_input(
+            points = arithmetic.points_from_input(
                 criterion, points=cell.points, quantity=cell.quantity, target=target
             )
-        except rules.Invalid as exc:
+        except arithmetic.Invalid as exc:
             errors[f"c{pk}"] = str(exc)
             continue
         old = existing.get(pk)
@@ -129,13 +129,13 @@ def sheet_save(
     cells: dict[int, Cell],
     lock_version: int | None,
     by: User | None,
-) -> Assessment | None:
+) -> Sheet | None:
     """Save the member's self-assessment draft. Every cell is checked first; one bad cell saves nothing
     (the ValidationError maps `c<criterion pk>` to its message). Posting what is already stored (a
     double click) changes nothing and is not an error."""
     criteria_set = _locked_set(criteria_set)
     sheet = (
-        Assessment.objects.select_for_update()
+        Sheet.objects.select_for_update()
         .filter(criteria_set=criteria_set, subject=membership, layer=Layer.SELF)
         .first()
     )
@@ -148,7 +148,7 @@ def sheet_save(
         raise ValidationError("Ngoài thời gian tự chấm: chưa mở, đã khóa hoặc đã quá hạn.")
     if sheet is None:
         sheet = _get_or_create_self_sheet(criteria_set, membership, by)
-        sheet = Assessment.objects.select_for_update().get(pk=sheet.pk)
+        sheet = Sheet.objects.select_for_update().get(pk=sheet.pk)
     elif sheet.is_submitted:
         raise ValidationError("Phiếu tự chấm đã nộp; chỉ còn để xem.")
     else:
@@ -157,7 +157,7 @@ def sheet_save(
     return sheet
 
 
-def _apply(sheet: Assessment, changes, *, by: User | None, action: str) -> None:
+def _apply(sheet: Sheet, changes, *, by: User | None, action: str) -> None:
     """Write the checked changes of one sheet, each with its audit event, and bump its version."""
     now = timezone.now()
     term = sheet.criteria_set.term
@@ -168,7 +168,7 @@ def _apply(sheet: Assessment, changes, *, by: User | None, action: str) -> None:
             old.delete()
             continue
         score, _ = Score.objects.update_or_create(
-            assessment=sheet,
+            sheet=sheet,
             criterion=criterion,
             defaults={**values, "kind": criterion.kind, "updated_at": now},
         )
@@ -180,10 +180,10 @@ def _apply(sheet: Assessment, changes, *, by: User | None, action: str) -> None:
     sheet.save(update_fields=["lock_version", "updated_at", "updated_by"])
 
 
-def sheet_totals(sheet: Assessment) -> dict[str, Decimal]:
+def sheet_totals(sheet: Sheet) -> dict[str, Decimal]:
     """The sheet's totals, computed by the database: scored criteria, bonus, deductions, total."""
     zero = Value(Decimal("0"), output_field=DecimalField(max_digits=10, decimal_places=2))
-    return Score.objects.filter(assessment=sheet).aggregate(
+    return Score.objects.filter(sheet=sheet).aggregate(
         base=Coalesce(Sum("points", filter=Q(kind__in=SCORED_KINDS)), zero),
         bonus=Coalesce(Sum("points", filter=Q(kind=CriterionKind.BONUS)), zero),
         deduction=Coalesce(Sum("points", filter=Q(kind=CriterionKind.DEDUCTION)), zero),
@@ -191,16 +191,16 @@ def sheet_totals(sheet: Assessment) -> dict[str, Decimal]:
     )
 
 
-def missing_for_submit(sheet: Assessment) -> list[Criterion]:
+def missing_for_submit(sheet: Sheet) -> list[Criterion]:
     """Scored criteria (bonus and deduction are optional) that the sheet has not filled in."""
     filled = sheet.scores.values("criterion_id")
     return list(sheet.criteria_set.criteria.filter(kind__in=SCORED_KINDS).exclude(pk__in=filled).in_order())
 
 
 @transaction.atomic
-def sheet_submit(*, sheet: Assessment, lock_version: int | None, by: User | None) -> Assessment:
+def sheet_submit(*, sheet: Sheet, lock_version: int | None, by: User | None) -> Sheet:
     criteria_set = _locked_set(sheet.criteria_set)
-    sheet = Assessment.objects.select_for_update().get(pk=sheet.pk)
+    sheet = Sheet.objects.select_for_update().get(pk=sheet.pk)
     if sheet.is_submitted:
         return sheet  # a double click: submitted once
     if not accepting_self_assessment(criteria_set):
@@ -237,13 +237,13 @@ def evidence_add(
     if criterion.criteria_set_id != criteria_set.pk or criterion.is_group:
         raise ValidationError("Tiêu chí không thuộc phiếu này.")
     sheet = _get_or_create_self_sheet(criteria_set, membership, by)
-    sheet = Assessment.objects.select_for_update().get(pk=sheet.pk)
+    sheet = Sheet.objects.select_for_update().get(pk=sheet.pk)
     if sheet.is_submitted:
         raise ValidationError("Phiếu đã nộp; không thêm minh chứng được.")
     kind = validate_upload(upload, kinds=EVIDENCE_KINDS)
     digest = _sha256(upload)
     evidence = Evidence(
-        assessment=sheet,
+        sheet=sheet,
         criterion=criterion,
         file_kind=kind,
         original_name=(upload.name or "minh-chung")[:255],
@@ -266,9 +266,9 @@ def evidence_add(
 @transaction.atomic
 def evidence_remove(*, evidence: Evidence, by: User | None) -> None:
     sheet = (
-        Assessment.objects.select_for_update(of=("self",))
+        Sheet.objects.select_for_update(of=("self",))
         .select_related("criteria_set__term")
-        .get(pk=evidence.assessment_id)
+        .get(pk=evidence.sheet_id)
     )
     if sheet.is_submitted or not accepting_self_assessment(sheet.criteria_set):
         raise ValidationError("Phiếu đã nộp hoặc ngoài thời gian tự chấm; không xóa minh chứng được.")

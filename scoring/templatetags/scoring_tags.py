@@ -1,6 +1,6 @@
 from django import template
 
-from scoring.rules import figure
+from scoring.arithmetic import figure
 
 register = template.Library()
 

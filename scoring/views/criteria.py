@@ -10,9 +10,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from blocs import permissions as bloc_perms
 from blocs.views.common import GET_POST, errors_to_form, errors_to_messages
-from scoring import exports, forms, io, services
+from scoring import exports, forms, services, tables
 from scoring import permissions as perms
-from scoring.models import Assessment, CriteriaSet, Criterion, Layer, SheetStatus
+from scoring.models import CriteriaSet, Criterion, Layer, Sheet, SheetStatus
 
 # The term's criteria set ------------------------------------------------------------------------
 
@@ -65,7 +65,7 @@ def _criteria_context(request: HttpRequest, criteria_set: CriteriaSet) -> dict:
         members = list(criteria_set.term.memberships.with_unit_name().order_by("position", "pk"))
         sheets = {
             a.subject_id: a
-            for a in Assessment.objects.filter(criteria_set=criteria_set, layer=Layer.SELF).only(
+            for a in Sheet.objects.filter(criteria_set=criteria_set, layer=Layer.SELF).only(
                 "pk", "subject_id", "status", "submitted_at"
             )
         }
@@ -254,7 +254,7 @@ def criteria_import(request: HttpRequest, pk: int) -> HttpResponse:
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
-            count = io.criteria_import(
+            count = tables.criteria_import(
                 criteria_set=criteria_set, upload=form.cleaned_data["file"], by=request.user
             )
         except ValidationError as exc:
@@ -274,9 +274,9 @@ def criteria_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     year = criteria_set.term.year if criteria_set.term else "mau"
     name = f"tieu-chi-{year}.{fmt}"
     if fmt == "xlsx":
-        return exports.attachment(io.export_xlsx(criteria_set), name, private=False)
+        return exports.attachment(tables.export_xlsx(criteria_set), name, private=False)
     return exports.attachment(
-        io.export_csv(criteria_set), name, content_type="text/csv; charset=utf-8", private=False
+        tables.export_csv(criteria_set), name, content_type="text/csv; charset=utf-8", private=False
     )
 
 

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_GET, require_POST
 from blocs.views.common import errors_to_messages
 from scoring import exports, services
 from scoring import permissions as perms
-from scoring.models import Assessment, CriteriaSet, Explanation, FinalScore, Layer, SheetStatus
-from scoring.rules import figure
+from scoring.arithmetic import figure
+from scoring.models import CriteriaSet, Explanation, FinalScore, Layer, Sheet, SheetStatus
 
 PALETTE = ["#1f4e79", "#2e7d32", "#8d6e00", "#6a1b9a", "#00695c", "#ad1457", "#37474f", "#4e342e"]
 
@@ -37,7 +37,7 @@ def grid_context(criteria_set: CriteriaSet) -> dict:
             "subject__unit", "criterion"
         )
     }
-    sheets = Assessment.objects.filter(criteria_set=criteria_set).only(
+    sheets = Sheet.objects.filter(criteria_set=criteria_set).only(
         "pk", "subject_id", "layer", "status", "reviewer_id"
     )
     self_status, leader_review, crosses = {}, {}, {}

@@ -11,18 +11,18 @@ from django.views.decorators.http import require_POST
 
 from blocs.models import Membership
 from blocs.views.common import GET_POST, errors_to_form, errors_to_messages
-from scoring import forms, rules, services
+from scoring import arithmetic, forms, services
 from scoring import permissions as perms
-from scoring.models import Assessment, Criterion, Evidence, Explanation, Layer, SheetStatus
+from scoring.models import Criterion, Evidence, Explanation, Layer, Sheet, SheetStatus
 
 
-def _review_rows(sheet: Assessment, criteria: list[Criterion], posted=None, errors=None) -> list[dict]:
-    own = Assessment.objects.filter(
+def _review_rows(sheet: Sheet, criteria: list[Criterion], posted=None, errors=None) -> list[dict]:
+    own = Sheet.objects.filter(
         criteria_set=sheet.criteria_set, subject=sheet.subject, layer=Layer.SELF
     ).first()
     self_scores = {s.criterion_id: s for s in own.scores.all()} if own else {}
     files: dict[int, list[Evidence]] = {}
-    for e in Evidence.objects.filter(assessment=own) if own else []:
+    for e in Evidence.objects.filter(sheet=own) if own else []:
         files.setdefault(e.criterion_id, []).append(e)
     reviewed = {s.criterion_id: s for s in sheet.scores.all()}
     rows = []
@@ -35,7 +35,7 @@ def _review_rows(sheet: Assessment, criteria: list[Criterion], posted=None, erro
             shown = (
                 None if basis is None else basis.quantity if basis.quantity is not None else abs(basis.points)
             )
-            value, note = rules.fmt(shown), (mine.note if mine else "")
+            value, note = arithmetic.fmt(shown), (mine.note if mine else "")
         rows.append(
             {
                 "criterion": c,
@@ -135,7 +135,7 @@ def cross(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Đã phân công chấm chéo.")
             return redirect("scoring:cross", criteria_set.pk)
     assigned = list(
-        Assessment.objects.filter(criteria_set=criteria_set, layer=Layer.CROSS)
+        Sheet.objects.filter(criteria_set=criteria_set, layer=Layer.CROSS)
         .select_related("reviewer__unit", "subject__unit")
         .order_by("subject__position", "reviewer__position")
     )
@@ -146,7 +146,7 @@ def cross(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def cross_remove(request: HttpRequest, sheet_pk: int) -> HttpResponse:
     # The leader manages assignments without seeing the reviewer's draft itself.
-    sheet = get_object_or_404(Assessment, pk=sheet_pk, layer=Layer.CROSS)
+    sheet = get_object_or_404(Sheet, pk=sheet_pk, layer=Layer.CROSS)
     criteria_set = perms.get_criteria_set_for_user(request, sheet.criteria_set_id)
     perms.require(perms.can_manage_review(request.user, criteria_set))
     try:
@@ -181,7 +181,7 @@ def explain(request: HttpRequest, pk: int, criterion_pk: int) -> HttpResponse:
     lowered = services.lowered(criteria_set, membership).get(criterion.pk)
     title = f"Giải trình tiêu chí {criterion.code or ''} {criterion.text[:80]}".replace("  ", " ")
     intro = (
-        f"Tự chấm {rules.fmt(lowered[0])} điểm, thẩm định {rules.fmt(lowered[1])} điểm. "
+        f"Tự chấm {arithmetic.fmt(lowered[0])} điểm, thẩm định {arithmetic.fmt(lowered[1])} điểm. "
         "Mỗi tiêu chí giải trình một lần."
         if lowered
         else "Tiêu chí này không bị thẩm định hạ điểm."
@@ -213,7 +213,7 @@ def decide(request: HttpRequest, explanation_pk: int) -> HttpResponse:
     c = explanation.criterion
     intro = (
         f"{explanation.subject.unit.name} giải trình: “{explanation.text}” "
-        f"(tối đa {rules.fmt(c.max_points)} điểm)."
+        f"(tối đa {arithmetic.fmt(c.max_points)} điểm)."
     )
     title = f"Quyết định điểm tiêu chí {c.code} {c.text[:60]}".replace("  ", " ")
     context = {"form": form, "title": title, "intro": intro, "back": criteria_set, "submit": "Quyết định"}

@@ -11,12 +11,12 @@ from django.views.decorators.http import require_GET, require_POST
 from blocs.views.common import GET_POST, errors_to_messages
 from scoring import forms, services
 from scoring import permissions as perms
-from scoring.models import Assessment, CriteriaSet, Criterion, Evidence, Explanation, Layer, SheetStatus
+from scoring.models import CriteriaSet, Criterion, Evidence, Explanation, Layer, Sheet, SheetStatus
 
 # Self-assessment --------------------------------------------------------------------------------
 
 
-def _sheet_rows(criteria: list[Criterion], sheet: Assessment | None, posted=None, errors=None) -> list[dict]:
+def _sheet_rows(criteria: list[Criterion], sheet: Sheet | None, posted=None, errors=None) -> list[dict]:
     scores = {s.criterion_id: s for s in sheet.scores.all()} if sheet else {}
     files: dict[int, list[Evidence]] = {}
     if sheet:
@@ -29,7 +29,7 @@ def _sheet_rows(criteria: list[Criterion], sheet: Assessment | None, posted=None
             value, note = posted.get(f"c{c.pk}", ""), posted.get(f"n{c.pk}", "")
         elif score is not None:
             shown = score.quantity if score.quantity is not None else abs(score.points)
-            value, note = forms.rules.fmt(shown), score.note
+            value, note = forms.arithmetic.fmt(shown), score.note
         else:
             value, note = "", ""
         rows.append(
@@ -45,7 +45,7 @@ def _sheet_rows(criteria: list[Criterion], sheet: Assessment | None, posted=None
     return rows
 
 
-def _sheet_totals(sheet: Assessment | None) -> dict:
+def _sheet_totals(sheet: Sheet | None) -> dict:
     return services.sheet_totals(sheet) if sheet else {}
 
 
@@ -56,7 +56,7 @@ def _results(criteria_set: CriteriaSet, membership, criteria: list[Criterion]) -
     can_explain = services.explanation_open(criteria_set)
     return {
         "reviews": list(
-            Assessment.objects.filter(
+            Sheet.objects.filter(
                 criteria_set=criteria_set,
                 subject=membership,
                 layer__in=[Layer.LEADER, Layer.CROSS],
@@ -184,7 +184,7 @@ def evidence_download(request: HttpRequest, evidence_pk: int) -> FileResponse:
 @require_POST
 def evidence_remove(request: HttpRequest, evidence_pk: int) -> HttpResponse:
     evidence = perms.get_evidence_for_user(request, evidence_pk)
-    sheet = evidence.assessment
+    sheet = evidence.sheet
     if sheet.layer != Layer.SELF or sheet.subject.unit_id != request.user.unit_id:
         raise PermissionDenied
     try:

@@ -16,13 +16,13 @@ from ballots.models import Ballot, BallotState
 from bench import data as bench_data
 from blocs.models import AuditEvent, Role, Term, TermStatus
 from scoring.models import (
-    Assessment,
     CriteriaSet,
     Criterion,
     FinalScore,
     Layer,
     Score,
     ScoringState,
+    Sheet,
     SheetStatus,
 )
 
@@ -65,16 +65,16 @@ def test_the_current_year_is_open_with_sheets_being_drafted(loaded):
     assert term.agreements.get().status == AgreementStatus.DRAFT
     criteria_set = CriteriaSet.objects.get(term=term)
     assert criteria_set.state == ScoringState.OPEN and criteria_set.deadline > timezone.now()
-    drafts = Assessment.objects.filter(criteria_set=criteria_set, layer=Layer.SELF, status=SheetStatus.DRAFT)
+    drafts = Sheet.objects.filter(criteria_set=criteria_set, layer=Layer.SELF, status=SheetStatus.DRAFT)
     assert drafts.exists()
     assert {m.unit.users.get().username for m in (d.subject for d in drafts)} == set(
         personas["blocs"][0]["drafting"]
     )
     # Reviews only of submitted sheets; final scores only for them.
-    submitted = Assessment.objects.filter(
+    submitted = Sheet.objects.filter(
         criteria_set=criteria_set, layer=Layer.SELF, status=SheetStatus.SUBMITTED
     ).values_list("subject_id", flat=True)
-    reviewed = Assessment.objects.filter(criteria_set=criteria_set, layer=Layer.LEADER)
+    reviewed = Sheet.objects.filter(criteria_set=criteria_set, layer=Layer.LEADER)
     assert set(reviewed.values_list("subject_id", flat=True)) == set(submitted)
     assert set(
         FinalScore.objects.filter(criteria_set=criteria_set).values_list("subject_id", flat=True)

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from io import BytesIO
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -21,7 +23,7 @@ from blocs.models import AuditEvent, Bloc, Membership, Role, Term, Unit, UnitNam
 from board import services as service
 from board.models import AwardDecision, BoardDeadline
 from conferences.models import Document, DocumentKind, DocumentStatus
-from scoring.models import Assessment, CriteriaSet, Layer, SheetStatus
+from scoring.models import CriteriaSet, Layer, Sheet, SheetStatus
 from tests.ballots.factories import cast, make_ballot
 from tests.factories import make_agreement, make_criteria_set, make_term, make_user
 
@@ -39,9 +41,10 @@ def board(client):
 
 
 @pytest.fixture
-def frozen_today(monkeypatch):
-    """The overview's "today" (and the decision form's) is 01/02/2025."""
-    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: TODAY)
+def frozen_today(time_machine):
+    """The overview's "today" (and the decision form's) is 01/02/2025: the clock stands at 09:00 that
+    day in the province (time-machine, so that the database's defaults see the same clock)."""
+    time_machine.move_to(datetime.combine(TODAY, time(9), tzinfo=ZoneInfo(settings.TIME_ZONE)), tick=False)
     return TODAY
 
 
@@ -66,8 +69,8 @@ def agreement_in(term: Term, status: str) -> Agreement:
 
 def self_sheets(criteria_set: CriteriaSet, members: list[Membership], *, submitted: int) -> None:
     now = timezone.now()
-    Assessment.objects.bulk_create(
-        Assessment(
+    Sheet.objects.bulk_create(
+        Sheet(
             criteria_set=criteria_set,
             subject=m,
             layer=Layer.SELF,

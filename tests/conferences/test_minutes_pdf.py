@@ -29,8 +29,8 @@ from conferences.printing import proposal as proposal_builder
 from config.pdf import render_pdf
 from province.models import AwardCode
 from scoring import services
+from scoring.arithmetic import fmt
 from scoring.models import CriterionKind
-from scoring.rules import fmt
 from scoring.services import Cell
 from tests.factories import make_criteria_set, make_term, make_unit, unit_user
 

@@ -15,8 +15,8 @@ from blocs.services import unit_rename
 from conferences.models import DocumentKind
 from conferences.services import documents as docs
 from scoring import services
+from scoring.arithmetic import figure, fmt
 from scoring.models import CriteriaSet
-from scoring.rules import figure, fmt
 from tests.agreements.test_pdf import Pdf
 from tests.conferences.test_documents import ready_report, scored_year
 from tests.factories import unit_user

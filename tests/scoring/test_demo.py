@@ -6,7 +6,7 @@ from ballots.models import Ballot
 from blocs.models import AuditEvent
 from demo.agreements import NOI_CHINH
 from scoring import services
-from scoring.models import Assessment, CriteriaSet, CriterionKind, Evidence, Explanation, Layer
+from scoring.models import CriteriaSet, CriterionKind, Evidence, Explanation, Layer, Sheet
 
 pytestmark = pytest.mark.django_db
 
@@ -17,10 +17,10 @@ def test_2023_is_a_complete_scored_year(demo):
     assert set(criteria_set.criteria.values_list("kind", flat=True)) == set(CriterionKind.values)
     assert CriteriaSet.objects.with_nominal_max().get(pk=criteria_set.pk).nominal_max == 100
     members = criteria_set.term.memberships.count()
-    sheets = Assessment.objects.filter(criteria_set=criteria_set)
+    sheets = Sheet.objects.filter(criteria_set=criteria_set)
     assert sheets.filter(layer=Layer.SELF, status="submitted").count() == members
     assert sheets.filter(layer=Layer.LEADER, status="submitted").count() == members
-    assert Evidence.objects.filter(assessment__criteria_set=criteria_set).count() == members
+    assert Evidence.objects.filter(sheet__criteria_set=criteria_set).count() == members
     explanation = Explanation.objects.get(criteria_set=criteria_set)
     assert explanation.decided_points is not None
     ranked = services.ranking(criteria_set)
@@ -38,10 +38,10 @@ def test_2023_is_a_complete_scored_year(demo):
 def test_2024_scoring_is_open_with_sheets_missing(demo):
     criteria_set = CriteriaSet.objects.get(term__bloc__name=NOI_CHINH, term__year=2024)
     assert criteria_set.state == "open" and services.accepting_self_assessment(criteria_set)
-    submitted = Assessment.objects.filter(criteria_set=criteria_set, layer=Layer.SELF, status="submitted")
+    submitted = Sheet.objects.filter(criteria_set=criteria_set, layer=Layer.SELF, status="submitted")
     assert 0 < submitted.count() < criteria_set.term.memberships.count()
     # The member persona's unit has not started: it has something to do.
-    assert not Assessment.objects.filter(criteria_set=criteria_set, subject__unit__name="Sở Tư pháp").exists()
+    assert not Sheet.objects.filter(criteria_set=criteria_set, subject__unit__name="Sở Tư pháp").exists()
 
 
 def test_scoring_is_in_the_audit_trail(demo):

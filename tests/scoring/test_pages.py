@@ -173,7 +173,7 @@ def test_admin_cannot_add_change_or_delete_scores(admin_client, world):
         by=None,
     )
     score = sheet.scores.get()
-    for model, pk in (("score", score.pk), ("assessment", sheet.pk), ("criteriaset", criteria_set.pk)):
+    for model, pk in (("score", score.pk), ("sheet", sheet.pk), ("criteriaset", criteria_set.pk)):
         assert admin_client.get(f"/admin/scoring/{model}/{pk}/change/").status_code == 200
         assert admin_client.get(f"/admin/scoring/{model}/{pk}/delete/").status_code == 403
         assert admin_client.get(f"/admin/scoring/{model}/add/").status_code == 403
@@ -221,7 +221,7 @@ def test_grid_ranking_and_review_keep_their_query_counts_whatever_the_size(clien
     counts = {}
     for label, (members, criteria) in {"small": (8, 20), "large": (20, 60)}.items():
         term, criteria_set = build_reviewed(members, criteria)
-        review = criteria_set.assessments.filter(layer="leader").order_by("pk").last()
+        review = criteria_set.sheets.filter(layer="leader").order_by("pk").last()
         client.force_login(unit_user(term, Role.LEADER))
         client.get("/")
         counts[label] = {

@@ -318,7 +318,7 @@ def test_permission_matrix(client, worlds, name, method, persona, status):
 @pytest.mark.django_db
 def test_a_draft_sheet_is_seen_by_its_own_unit_only(client):
     world = ScoringWorld("open")
-    draft = world.evidence.assessment
+    draft = world.evidence.sheet
     for persona in PERSONAS[1:]:
         client.force_login(world.users[persona])
         status = client.get(f"/scoring/sheets/{draft.pk}/").status_code

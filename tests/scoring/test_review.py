@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from blocs.models import AuditEvent
 from scoring import services
-from scoring.models import Assessment, CriteriaSet, CriterionKind, FinalScore, Layer
+from scoring.models import CriteriaSet, CriterionKind, FinalScore, Layer, Sheet
 from scoring.services import Cell
 from tests.factories import make_criteria_set, make_term
 
@@ -119,7 +119,7 @@ def test_cross_checks_never_include_a_members_own_sheet(bloc):
     with refused("không chấm chéo phiếu của chính mình"):
         services.cross_assign(criteria_set=criteria_set, reviewer=m3, subject=m3, by=None)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Assessment.objects.create(criteria_set=criteria_set, subject=m3, reviewer=m3, layer=Layer.CROSS)
+        Sheet.objects.create(criteria_set=criteria_set, subject=m3, reviewer=m3, layer=Layer.CROSS)
     services.cross_assign(criteria_set=criteria_set, reviewer=m4, subject=m3, by=None)
     with refused("Đã phân công"):
         services.cross_assign(criteria_set=criteria_set, reviewer=m4, subject=m3, by=None)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from agreements.models import Registration, Target
 from blocs.models import AuditEvent, Role
 from scoring import services
-from scoring.models import Assessment, CriteriaSet, CriterionKind, Score, ScoringState
+from scoring.models import CriteriaSet, CriterionKind, Score, ScoringState, Sheet
 from scoring.services import Cell
 from tests.factories import make_agreement, make_criteria_set, make_term, unit_user
 
@@ -193,7 +193,7 @@ def test_a_sheet_saves_decimal_scores_and_computes_totals_in_the_database():
         "deduction": Decimal("-1.5"),
         "total": Decimal(26),
     }
-    assert Score.objects.get(assessment=sheet, criterion=deduction).points == Decimal("-1.5")
+    assert Score.objects.get(sheet=sheet, criterion=deduction).points == Decimal("-1.5")
     assert AuditEvent.objects.filter(action="score.self").count() == 5
 
 
@@ -293,7 +293,7 @@ def test_a_stale_sheet_is_refused_but_a_repeated_identical_post_is_not_an_error(
         lock_version=read_at,
         by=None,
     )
-    assert Score.objects.get().points == Decimal(6) and Assessment.objects.count() == 1
+    assert Score.objects.get().points == Decimal(6) and Sheet.objects.count() == 1
 
 
 def test_submitting_needs_every_scored_criterion_and_then_the_sheet_is_read_only():
@@ -385,4 +385,4 @@ def test_evidence_is_checked_by_content_and_recorded():
             criteria_set=criteria_set, membership=member, criterion=group,
             upload=SimpleUploadedFile("b.pdf", b"%PDF-1.4\n"), by=user,
         )  # fmt: skip
-    assert evidence.assessment_id == sheet.pk
+    assert evidence.sheet_id == sheet.pk

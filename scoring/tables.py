@@ -28,7 +28,7 @@ from openpyxl.styles import Alignment, Font
 from blocs.audit import audit_record
 from blocs.models import User
 from blocs.uploads import detect_kind
-from scoring import rules
+from scoring import arithmetic
 from scoring.models import (
     RATED_KINDS,
     STEPPED_KINDS,
@@ -150,7 +150,7 @@ def xlsx_row(values: Iterable) -> list:
 
 def _csv_cell(value: object) -> str:
     if value is None or isinstance(value, Decimal):
-        return rules.fmt(value)
+        return arithmetic.fmt(value)
     text = str(value)
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
@@ -217,7 +217,7 @@ def export_xlsx(criteria_set: CriteriaSet) -> bytes:
 def _size_label(size: int) -> str:
     if size < 1024 * 1024:
         return f"{max(1, size // 1024)} KB"
-    return f"{rules.fmt(round(Decimal(size) / 1024 / 1024, 1))} MB"
+    return f"{arithmetic.fmt(round(Decimal(size) / 1024 / 1024, 1))} MB"
 
 
 def _read(upload: UploadedFile) -> bytes:
@@ -320,16 +320,16 @@ def _as_text(value: object) -> str:
 
 
 def _as_number(value: object) -> Decimal | None:
-    """A Decimal from a text cell ("7,5") or a numeric XLSX cell; raises rules.Invalid."""
+    """A Decimal from a text cell ("7,5") or a numeric XLSX cell; raises arithmetic.Invalid."""
     if isinstance(value, str) or value is None:
-        return rules.parse_decimal(value)
+        return arithmetic.parse_decimal(value)
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-        raise rules.Invalid("Phải là một số.")
+        raise arithmetic.Invalid("Phải là một số.")
     number = Decimal(str(value))
     if not number.is_finite() or number < 0:
-        raise rules.Invalid("Phải là một số không âm.")
-    if number.as_tuple().exponent < -2 and number != rules.round2(number):
-        raise rules.Invalid("Tối đa hai chữ số thập phân.")
+        raise arithmetic.Invalid("Phải là một số không âm.")
+    if number.as_tuple().exponent < -2 and number != arithmetic.round2(number):
+        raise arithmetic.Invalid("Tối đa hai chữ số thập phân.")
     return number
 
 
@@ -363,11 +363,11 @@ def _check_row(line: int, cells: dict[str, object], *, after_group: bool) -> tup
     for field in NUMBER_FIELDS:
         try:
             numbers[field] = _as_number(cells.get(field))
-        except rules.Invalid as exc:
+        except arithmetic.Invalid as exc:
             found.append(f"{HEADER_OF[field]}: {exc}")
             continue
         if numbers[field] is not None and numbers[field] >= NUMBER_LIMITS[field]:
-            found.append(f"{HEADER_OF[field]} phải nhỏ hơn {rules.fmt(NUMBER_LIMITS[field])}.")
+            found.append(f"{HEADER_OF[field]} phải nhỏ hơn {arithmetic.fmt(NUMBER_LIMITS[field])}.")
 
     mark = _fold(_as_text(cells.get("outside_group")))
     if mark not in ("", OUTSIDE_MARK, "co"):
@@ -429,7 +429,7 @@ def _kind_problems(kind: CriterionKind, numbers: dict[str, Decimal | None], indi
         if not step:
             found.append("Bước điểm phải lớn hơn 0.")
         elif top and top % step:
-            found.append(f"Điểm tối đa phải là bội của bước điểm ({rules.fmt(step)}).")
+            found.append(f"Điểm tối đa phải là bội của bước điểm ({arithmetic.fmt(step)}).")
     if kind not in RATED_KINDS:
         if unit is not None:
             found.append(_only_for("unit_points", RATED_KINDS))

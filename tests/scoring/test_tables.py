@@ -22,24 +22,24 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from blocs.models import AuditEvent
-from scoring import io
+from scoring import tables
 from scoring.models import (
     RATED_KINDS,
     STEPPED_KINDS,
-    Assessment,
     CriteriaSet,
     Criterion,
     CriterionKind,
     Layer,
     Score,
     ScoringState,
+    Sheet,
 )
 from tests.factories import make_term, make_user
 
 pytestmark = pytest.mark.django_db
 
 BOM = "\ufeff".encode()
-HEADER = list(io.HEADERS)
+HEADER = list(tables.HEADERS)
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "criteria-format.md"
 
 
@@ -138,7 +138,7 @@ def csv_file(rows: list[list[str]], *, delimiter: str = ";", bom: bool = False, 
 
 def refusal(content: bytes, name: str = "tieu-chi.csv") -> list[str]:
     with pytest.raises(ValidationError) as caught:
-        io.parse(upload(content, name))
+        tables.parse(upload(content, name))
     return caught.value.messages
 
 
@@ -150,14 +150,14 @@ def test_csv_export_imports_back_to_the_same_criteria():
     fill(criteria_set)
     before = table(criteria_set)
 
-    data = io.export_csv(criteria_set)
+    data = tables.export_csv(criteria_set)
 
     assert data.startswith(BOM)
     lines = data.decode("utf-8-sig").split("\r\n")
     assert lines[0] == ";".join(HEADER)
     assert "1;Chấm điểm;" in data.decode("utf-8-sig")
     assert ";10;0,5;" in data.decode("utf-8-sig")
-    assert io.criteria_import(criteria_set=criteria_set, upload=upload(data), by=None) == len(before)
+    assert tables.criteria_import(criteria_set=criteria_set, upload=upload(data), by=None) == len(before)
     assert table(criteria_set) == before
 
 
@@ -166,7 +166,7 @@ def test_xlsx_export_imports_back_to_the_same_criteria():
     fill(criteria_set)
     before = table(criteria_set)
 
-    data = io.export_xlsx(criteria_set)
+    data = tables.export_xlsx(criteria_set)
 
     workbook = load_workbook(BytesIO(data))
     sheet = workbook["Tiêu chí"]
@@ -177,7 +177,7 @@ def test_xlsx_export_imports_back_to_the_same_criteria():
     assert (sheet["D4"].value, sheet["E4"].value) == (10, 0.5)  # numbers are number cells
     assert (sheet["C6"].value, sheet["C6"].data_type) == ("=Tỷ lệ thu ngân sách", "s")  # text, not a formula
     assert workbook["Thông tin"]["B3"].value == 43  # 2 + 10 + 5 + 20 + 6; bonus and deduction do not count
-    assert io.criteria_import(criteria_set=criteria_set, upload=upload(data, "bang.xlsx"), by=None) == 9
+    assert tables.criteria_import(criteria_set=criteria_set, upload=upload(data, "bang.xlsx"), by=None) == 9
     assert table(criteria_set) == before
 
 
@@ -185,7 +185,7 @@ def test_a_criterion_after_a_group_is_marked_to_stay_outside_it():
     criteria_set = make_set()
     fill(criteria_set)
 
-    rows = list(csv.reader(StringIO(io.export_csv(criteria_set).decode("utf-8-sig")), delimiter=";"))
+    rows = list(csv.reader(StringIO(tables.export_csv(criteria_set).decode("utf-8-sig")), delimiter=";"))
 
     marked = [row[2] for row in rows[1:] if row[-1] == "x"]
     assert marked == ["Sáng kiến cấp tỉnh", "''Sai phạm bị nhắc nhở'"]
@@ -194,7 +194,7 @@ def test_a_criterion_after_a_group_is_marked_to_stay_outside_it():
 def test_the_example_of_the_format_document_imports():
     example = re.search(r"```\n(STT;.*?)```", DOCS.read_text(encoding="utf-8"), re.DOTALL).group(1)
 
-    rows = io.parse(upload(example.encode()))
+    rows = tables.parse(upload(example.encode()))
 
     assert [(r.code, r.kind, r.in_group) for r in rows] == [
         ("I", "group", False),
@@ -224,9 +224,9 @@ def test_csv_is_read_with_or_without_bom_and_with_either_delimiter(bom, delimite
         bom=bom,
     )
 
-    rows = io.parse(upload(content))
+    rows = tables.parse(upload(content))
 
-    assert rows[0] == io.Row(
+    assert rows[0] == tables.Row(
         line=2,
         code="I",
         kind="group",
@@ -265,7 +265,7 @@ def test_kinds_and_headers_are_read_without_diacritics_or_case():
         header=header,
     )
 
-    rows = io.parse(upload(content))
+    rows = tables.parse(upload(content))
 
     assert [r.kind for r in rows] == [
         "group",
@@ -291,7 +291,7 @@ def xlsx_file(rows: list[list]) -> bytes:
 def test_xlsx_numeric_cells_and_text_numbers_are_read_as_decimals():
     content = xlsx_file([[1, "Chấm điểm", "Một", 7.5, 0.5], [1.2, "Chấm điểm", "Hai", "2,5", "0,25"]])
 
-    rows = io.parse(upload(content, "bang.xlsx"))
+    rows = tables.parse(upload(content, "bang.xlsx"))
 
     assert [(r.code, r.max_points, r.step) for r in rows] == [
         ("1", Decimal("7.5"), Decimal("0.5")),
@@ -318,7 +318,7 @@ def test_windows_line_breaks_come_back_as_plain_line_breaks():
     criteria_set = make_set()
     add(criteria_set, "points", "Dòng một\r\ndòng hai", position=1, max_points=5, step=1, guidance="a\rb")
 
-    io.criteria_import(criteria_set=criteria_set, upload=upload(io.export_csv(criteria_set)), by=None)
+    tables.criteria_import(criteria_set=criteria_set, upload=upload(tables.export_csv(criteria_set)), by=None)
 
     criterion = Criterion.objects.get(criteria_set=criteria_set)
     assert (criterion.text, criterion.guidance) == ("Dòng một\ndòng hai", "a\nb")
@@ -347,7 +347,7 @@ def test_a_bad_file_reports_every_bad_row_and_changes_nothing():
     )
 
     with pytest.raises(ValidationError) as caught:
-        io.criteria_import(criteria_set=criteria_set, upload=upload(content), by=None)
+        tables.criteria_import(criteria_set=criteria_set, upload=upload(content), by=None)
 
     assert caught.value.messages == [
         "Dòng 3: Loại “Chấm” không hợp lệ; dùng một trong: Nhóm, Chấm điểm, Đạt/không đạt, Theo số lần, "
@@ -430,10 +430,10 @@ def test_import_is_refused_once_scoring_is_open():
     now = timezone.now()
     criteria_set = make_set(state=ScoringState.OPEN, deadline=now + timedelta(days=7), opened_at=now)
     add(criteria_set, "points", "Tiêu chí cũ", position=1, max_points=5, step=1)
-    data = io.export_csv(criteria_set)
+    data = tables.export_csv(criteria_set)
 
     with pytest.raises(ValidationError) as caught:
-        io.criteria_import(criteria_set=criteria_set, upload=upload(data), by=None)
+        tables.criteria_import(criteria_set=criteria_set, upload=upload(data), by=None)
 
     assert caught.value.messages == ["Bảng tiêu chí đã mở chấm điểm, không thay được."]
     assert Criterion.objects.filter(criteria_set=criteria_set).count() == 1
@@ -442,13 +442,15 @@ def test_import_is_refused_once_scoring_is_open():
 def test_import_is_refused_when_a_criterion_has_scores():
     criteria_set = make_set()
     criterion = add(criteria_set, "points", "Tiêu chí cũ", position=1, max_points=5, step=1)
-    sheet = Assessment.objects.create(
+    sheet = Sheet.objects.create(
         criteria_set=criteria_set, subject=criteria_set.term.memberships.first(), layer=Layer.SELF
     )
-    Score.objects.create(assessment=sheet, criterion=criterion, kind=criterion.kind, points=3)
+    Score.objects.create(sheet=sheet, criterion=criterion, kind=criterion.kind, points=3)
 
     with pytest.raises(ValidationError) as caught:
-        io.criteria_import(criteria_set=criteria_set, upload=upload(io.export_csv(criteria_set)), by=None)
+        tables.criteria_import(
+            criteria_set=criteria_set, upload=upload(tables.export_csv(criteria_set)), by=None
+        )
 
     assert caught.value.messages == ["Tiêu chí đã có điểm, không thay được bảng tiêu chí."]
 
@@ -464,7 +466,7 @@ def test_import_replaces_the_criteria_and_writes_an_audit_event():
         ]
     )
 
-    imported = io.criteria_import(criteria_set=criteria_set, upload=upload(content, "moi.csv"), by=user)
+    imported = tables.criteria_import(criteria_set=criteria_set, upload=upload(content, "moi.csv"), by=user)
 
     assert imported == 2
     group = Criterion.objects.get(criteria_set=criteria_set, kind="group")
@@ -536,7 +538,9 @@ def test_any_valid_table_round_trips_through_csv(specs):
         build(criteria_set, specs)
         before = table(criteria_set)
 
-        io.criteria_import(criteria_set=criteria_set, upload=upload(io.export_csv(criteria_set)), by=None)
+        tables.criteria_import(
+            criteria_set=criteria_set, upload=upload(tables.export_csv(criteria_set)), by=None
+        )
 
         assert table(criteria_set) == before
         transaction.set_rollback(True)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scoring import rules
+from scoring import arithmetic
 from scoring.models import Criterion, CriterionKind
 
 
@@ -34,15 +34,15 @@ def criterion(kind=CriterionKind.POINTS, max_points="10", step="0.5", unit_point
     ],
 )
 def test_vietnamese_numbers_are_read(typed, value):
-    assert rules.parse_decimal(typed) == (Decimal(value) if value else None)
+    assert arithmetic.parse_decimal(typed) == (Decimal(value) if value else None)
 
 
 @pytest.mark.parametrize(
     "typed", ["-1", "abc", "NaN", "inf", "1e3", "7,555", "1.000", "7,5,5", "٣", "0x10", "7.5.1"]
 )
 def test_anything_else_is_refused_with_a_message(typed):
-    with pytest.raises(rules.Invalid) as caught:
-        rules.parse_decimal(typed)
+    with pytest.raises(arithmetic.Invalid) as caught:
+        arithmetic.parse_decimal(typed)
     assert str(caught.value)
 
 
@@ -58,61 +58,61 @@ def test_anything_else_is_refused_with_a_message(typed):
     ],
 )
 def test_judged_points_lie_between_zero_and_the_maximum_on_the_step(points, problem):
-    found = rules.check_points(criterion(), Decimal(points))
+    found = arithmetic.check_points(criterion(), Decimal(points))
     assert (found is None) if problem is None else (problem in found)
 
 
 def test_pass_fail_takes_the_maximum_or_zero():
     pf = criterion(CriterionKind.PASS_FAIL, max_points="5", step=None)
-    assert rules.check_points(pf, Decimal(5)) is None and rules.check_points(pf, Decimal(0)) is None
-    assert "chỉ nhận 0 hoặc 5" in rules.check_points(pf, Decimal("2.5"))
+    assert arithmetic.check_points(pf, Decimal(5)) is None and arithmetic.check_points(pf, Decimal(0)) is None
+    assert "chỉ nhận 0 hoặc 5" in arithmetic.check_points(pf, Decimal("2.5"))
 
 
 def test_deductions_are_typed_positive_and_stored_negative():
     ded = criterion(CriterionKind.DEDUCTION, max_points="5")
-    assert rules.points_from_input(ded, points=Decimal(2), quantity=None, target=None) == Decimal(-2)
-    with pytest.raises(rules.Invalid, match="mức trừ tối đa"):
-        rules.points_from_input(ded, points=Decimal(6), quantity=None, target=None)
+    assert arithmetic.points_from_input(ded, points=Decimal(2), quantity=None, target=None) == Decimal(-2)
+    with pytest.raises(arithmetic.Invalid, match="mức trừ tối đa"):
+        arithmetic.points_from_input(ded, points=Decimal(6), quantity=None, target=None)
 
 
 def test_bonus_never_exceeds_its_cap():
     bonus = criterion(CriterionKind.BONUS, max_points="5")
-    with pytest.raises(rules.Invalid, match="mức thưởng tối đa"):
-        rules.points_from_input(bonus, points=Decimal("5.5"), quantity=None, target=None)
+    with pytest.raises(arithmetic.Invalid, match="mức thưởng tối đa"):
+        arithmetic.points_from_input(bonus, points=Decimal("5.5"), quantity=None, target=None)
 
 
 def test_occurrences_are_counted_and_capped():
     occ = criterion(CriterionKind.OCCURRENCE, max_points="6", step=None, unit_points="2")
-    assert rules.points_from_input(occ, points=None, quantity=Decimal(2), target=None) == Decimal(4)
-    assert rules.points_from_input(occ, points=None, quantity=Decimal(9), target=None) == Decimal(6)
-    with pytest.raises(rules.Invalid, match="số nguyên"):
-        rules.points_from_input(occ, points=None, quantity=Decimal("1.5"), target=None)
+    assert arithmetic.points_from_input(occ, points=None, quantity=Decimal(2), target=None) == Decimal(4)
+    assert arithmetic.points_from_input(occ, points=None, quantity=Decimal(9), target=None) == Decimal(6)
+    with pytest.raises(arithmetic.Invalid, match="số nguyên"):
+        arithmetic.points_from_input(occ, points=None, quantity=Decimal("1.5"), target=None)
 
 
 def test_target_points_are_proportional_rounded_half_up_and_capped():
     tgt = criterion(CriterionKind.TARGET, max_points="10", step=None, unit_points="0.1", indicator="Tỷ lệ")
     # 91 of 97.5 registered = 93.333…% → 9.3333… → 9.33
-    assert rules.points_from_input(tgt, points=None, quantity=Decimal(91), target=Decimal("97.5")) == Decimal(
-        "9.33"
-    )
-    assert rules.points_from_input(tgt, points=None, quantity=Decimal(200), target=Decimal(100)) == Decimal(
-        10
-    )
-    with pytest.raises(rules.Invalid, match="chưa đăng ký chỉ tiêu"):
-        rules.points_from_input(tgt, points=None, quantity=Decimal(1), target=None)
-    with pytest.raises(rules.Invalid, match="bằng 0"):
-        rules.points_from_input(tgt, points=None, quantity=Decimal(1), target=Decimal(0))
+    assert arithmetic.points_from_input(
+        tgt, points=None, quantity=Decimal(91), target=Decimal("97.5")
+    ) == Decimal("9.33")
+    assert arithmetic.points_from_input(
+        tgt, points=None, quantity=Decimal(200), target=Decimal(100)
+    ) == Decimal(10)
+    with pytest.raises(arithmetic.Invalid, match="chưa đăng ký chỉ tiêu"):
+        arithmetic.points_from_input(tgt, points=None, quantity=Decimal(1), target=None)
+    with pytest.raises(arithmetic.Invalid, match="bằng 0"):
+        arithmetic.points_from_input(tgt, points=None, quantity=Decimal(1), target=Decimal(0))
 
 
 def test_half_up_rounding_is_not_bankers_rounding():
-    assert rules.round2(Decimal("2.345")) == Decimal("2.35") and rules.round2(Decimal("2.335")) == Decimal(
-        "2.34"
-    )
+    assert arithmetic.round2(Decimal("2.345")) == Decimal("2.35") and arithmetic.round2(
+        Decimal("2.335")
+    ) == Decimal("2.34")
 
 
 @given(st.decimals(min_value=0, max_value=10_000, places=2, allow_nan=False, allow_infinity=False))
 def test_what_is_shown_reads_back_the_same(value):
-    assert rules.parse_decimal(rules.fmt(value)) == value
+    assert arithmetic.parse_decimal(arithmetic.fmt(value)) == value
 
 
 @given(
@@ -121,5 +121,5 @@ def test_what_is_shown_reads_back_the_same(value):
 )
 def test_an_accepted_score_never_exceeds_the_maximum(maximum, points):
     c = criterion(max_points=str(maximum or Decimal("0.5")))
-    if rules.check_points(c, points) is None:
+    if arithmetic.check_points(c, points) is None:
         assert Decimal(0) <= points <= c.max_points
