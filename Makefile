@@ -32,9 +32,9 @@ run: $(VENV)/.deps .env
 	$(PY) manage.py load_demo
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-## The whole test suite (unit, database, PDF and real-browser tests)
+## The whole test suite (unit, database, PDF and real-browser tests), with its coverage
 test: $(VENV)/.dev-deps
-	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(PY) -m pytest --cov --cov-report=term $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-deps
 	$(PY) -m ruff format --check .

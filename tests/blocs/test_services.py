@@ -655,9 +655,9 @@ def test_election_of_a_non_member_is_refused(board_user):
 # term_close -------------------------------------------------------------------------------------
 
 
-def test_closing_a_term_records_when_and_why(board_user, monkeypatch):
+def test_closing_a_term_records_when_and_why(board_user, time_machine):
     term = make_term(members=3)
-    monkeypatch.setattr(timezone, "now", lambda: FROZEN_NOW)
+    time_machine.move_to(FROZEN_NOW, tick=False)
 
     closed = term_close(term=term, by=board_user, reason="Tổng kết năm")
 
@@ -667,6 +667,7 @@ def test_closing_a_term_records_when_and_why(board_user, monkeypatch):
     [event] = events("term.close")
     assert (event.actor, event.term, event.reason) == (board_user, term, "Tổng kết năm")
     assert (event.old, event.new) == ({"status": "open"}, {"status": "closed"})
+    assert event.at == FROZEN_NOW  # the frozen clock reaches the model's default=timezone.now too
 
 
 def test_closed_term_cannot_be_closed_again_or_take_members(board_user):
