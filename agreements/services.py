@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from agreements import printing
 from agreements.models import Agreement, AgreementStatus, Commitment, Registration, Target
-from blocs.audit import audit_record, snapshot
+from blocs.audit import STALE, audit_record, check_version, ensure_term_open, locked, save_changes, snapshot
 from blocs.models import Membership, Term, User
 from blocs.services import term_require_leader
 from blocs.uploads import validate_pdf_upload
@@ -35,11 +35,12 @@ CONTENT_FIELDS = [
     "copies",
     "closing_text",
 ]
-STALE = "Người khác vừa sửa nội dung này. Hãy tải lại trang để xem bản mới nhất rồi sửa lại."
 
 
 def _locked(agreement: Agreement) -> Agreement:
-    return Agreement.objects.select_for_update().select_related("term__bloc").get(pk=agreement.pk)
+    """The agreement with its term and bloc, all three locked (as a plain select_for_update of the
+    join locks them): a term cannot close while its agreement changes."""
+    return locked(Agreement, agreement.pk, related=("term__bloc",), of=("self", "term", "term__bloc"))
 
 
 def _ensure_draft(agreement: Agreement) -> None:
@@ -49,13 +50,7 @@ def _ensure_draft(agreement: Agreement) -> None:
         raise ValidationError(
             "Giao ước đã hoàn thiện, không sửa được. Muốn thay đổi, trưởng khối mở phiên bản mới."
         )
-    if not agreement.term.is_open:
-        raise ValidationError(f"Năm thi đua {agreement.term.year} đã kết thúc; dữ liệu chỉ còn để xem.")
-
-
-def _check_version(current: int, expected: int | None) -> None:
-    if expected is not None and current != expected:
-        raise ValidationError(STALE, code="stale")
+    ensure_term_open(agreement.term)
 
 
 def _bump(agreement: Agreement) -> None:
@@ -89,9 +84,8 @@ def default_closing_text(year: int) -> str:
 @transaction.atomic
 def agreement_start(*, term: Term, by: User | None) -> Agreement:
     """Open the term's first draft. The term must be open and have a leader."""
-    term = Term.objects.select_for_update().select_related("bloc").get(pk=term.pk)
-    if not term.is_open:
-        raise ValidationError(f"Năm thi đua {term.year} đã kết thúc.")
+    term = locked(Term, term.pk, related=("bloc",), of=("self", "bloc"))
+    ensure_term_open(term)
     term_require_leader(term)
     if term.agreements.exists():
         raise ValidationError("Khối đã có giao ước năm nay.")
@@ -113,24 +107,9 @@ def agreement_update(
 ) -> Agreement:
     agreement = _locked(agreement)
     _ensure_draft(agreement)
-    _check_version(agreement.lock_version, lock_version)
-    old = snapshot(agreement, CONTENT_FIELDS)
-    for field in CONTENT_FIELDS:
-        if field in data:
-            setattr(agreement, field, data[field])
-    agreement.lock_version += 1
-    agreement.save()
-    new = snapshot(agreement, CONTENT_FIELDS)
-    changed = [f for f in CONTENT_FIELDS if old[f] != new[f]]
-    if changed:
-        audit_record(
-            actor=by,
-            action="agreement.update",
-            obj=agreement,
-            term=agreement.term,
-            old={f: old[f] for f in changed},
-            new={f: new[f] for f in changed},
-        )
+    check_version(agreement.lock_version, lock_version)
+    values = {field: data[field] for field in CONTENT_FIELDS if field in data}
+    save_changes(agreement, values=values, by=by, action="agreement.update", term=agreement.term)
     return agreement
 
 
@@ -188,7 +167,7 @@ def commitment_update(
 ) -> Commitment:
     agreement = _locked(commitment.agreement)
     _ensure_draft(agreement)
-    _check_version(agreement.lock_version, lock_version)
+    check_version(agreement.lock_version, lock_version)
     commitment = Commitment.objects.get(pk=commitment.pk)
     old = commitment.text
     if old == text:
@@ -321,7 +300,7 @@ def registration_save(
         registration = Registration(agreement=agreement, membership=membership, lock_version=1)
         old = None
     else:
-        _check_version(registration.lock_version, lock_version)
+        check_version(registration.lock_version, lock_version)
         old = {
             **snapshot(registration, REGISTRATION_FIELDS),
             "targets": [[t.indicator, str(t.value), t.unit_of_measure] for t in registration.targets.all()],
@@ -417,8 +396,7 @@ def agreement_new_version(*, agreement: Agreement, by: User | None, reason: str 
         raise ValidationError("Bản này vẫn là dự thảo; cứ sửa trực tiếp.")
     if agreement.is_superseded:
         raise ValidationError(f"Phiên bản {agreement.version} đã được thay thế.")
-    if not agreement.term.is_open:
-        raise ValidationError(f"Năm thi đua {agreement.term.year} đã kết thúc.")
+    ensure_term_open(agreement.term)
     agreement.superseded_at = timezone.now()
     agreement.save(update_fields=["superseded_at"])
     draft = Agreement.objects.create(

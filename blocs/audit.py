@@ -109,11 +109,17 @@ def record_save(*, obj: Model, by: User | None, fields: list[str], action: str, 
 STALE = "Người khác vừa sửa dữ liệu này. Hãy tải lại trang để xem bản mới nhất rồi nhập lại."
 
 
-def locked[M: Model](rows: type[M] | QuerySet[M], pk, *, related: tuple[str, ...] = ()) -> M:
-    """The row, locked until the transaction ends (only its own table's row on PostgreSQL; SQLite
-    locks the whole database on the first write anyway), with `related` read in the same query."""
+def locked[M: Model](
+    rows: type[M] | QuerySet[M], pk, *, related: tuple[str, ...] = (), of: tuple[str, ...] = ("self",)
+) -> M:
+    """The row, locked until the transaction ends, with `related` read in the same query. On
+    PostgreSQL only the rows of `of` are locked (its own by default; add a related row, e.g. the
+    term, when the change must not cross that row's change); SQLite locks the whole database on the
+    first write anyway."""
     queryset = rows._default_manager.all() if isinstance(rows, type) else rows
-    return queryset.select_for_update(of=("self",)).select_related(*related).get(pk=pk)
+    if related:
+        queryset = queryset.select_related(*related)
+    return queryset.select_for_update(of=of).get(pk=pk)
 
 
 def check_version(current: int, expected: int | None) -> None:

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max, OuterRef, ProtectedError, Subquery
 from django.utils import timezone
 
-from blocs.audit import audit_record, record_save, snapshot
+from blocs.audit import audit_record, ensure_term_open, locked, record_save, snapshot
 from blocs.models import (
     AuditEvent,
     Bloc,
@@ -34,7 +34,7 @@ from blocs.models import (
 @transaction.atomic
 def unit_rename(*, unit: Unit, new_name: str, new_short_name: str, from_year: int, by: User | None) -> Unit:
     """From `from_year` on the unit is called `new_name`; pages about earlier years keep the old name."""
-    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    unit = locked(Unit, unit.pk)
     last = unit.former_names.aggregate(last=Max("until_year"))["last"]
     if last is not None and from_year <= last + 1:
         raise ValidationError(
@@ -73,11 +73,6 @@ TERM_FIELDS = [
 ]
 
 
-def _ensure_open(term: Term) -> None:
-    if not term.is_open:
-        raise ValidationError(f"Năm thi đua {term.year} của khối đã kết thúc; dữ liệu chỉ còn để xem.")
-
-
 @transaction.atomic
 def term_create(*, bloc: Bloc, year: int, by: User | None, **fields) -> Term:
     if Term.objects.filter(bloc=bloc, year=year).exists():
@@ -88,8 +83,8 @@ def term_create(*, bloc: Bloc, year: int, by: User | None, **fields) -> Term:
 
 @transaction.atomic
 def term_close(*, term: Term, by: User | None, reason: str = "") -> Term:
-    term = Term.objects.select_for_update().get(pk=term.pk)
-    _ensure_open(term)
+    term = locked(Term, term.pk)
+    ensure_term_open(term)
     term.status, term.closed_at = TermStatus.CLOSED, timezone.now()
     term.save(update_fields=["status", "closed_at"])
     audit_record(
@@ -135,7 +130,7 @@ def _check_unit_free(*, unit: Unit, year: int, term: Term) -> None:
 
 @transaction.atomic
 def membership_add(*, term: Term, unit: Unit, position: int | None = None, by: User | None) -> Membership:
-    _ensure_open(term)
+    ensure_term_open(term)
     _check_unit_free(unit=unit, year=term.year, term=term)
     if position is None:
         position = (term.memberships.aggregate(last=Max("position"))["last"] or 0) + 1
@@ -156,7 +151,7 @@ def membership_add(*, term: Term, unit: Unit, position: int | None = None, by: U
 
 @transaction.atomic
 def membership_update(*, membership: Membership, position: int, by: User | None) -> Membership:
-    _ensure_open(membership.term)
+    ensure_term_open(membership.term)
     old = snapshot(membership, ["position"])
     membership.position = position
     membership.save(update_fields=["position"])
@@ -171,7 +166,7 @@ def membership_update(*, membership: Membership, position: int, by: User | None)
 @transaction.atomic
 def membership_remove(*, membership: Membership, by: User | None, reason: str = "") -> None:
     term = membership.term
-    _ensure_open(term)
+    ensure_term_open(term)
     if membership.role != Role.MEMBER:
         raise ValidationError(
             f"{membership.unit.name} đang là {membership.get_role_display().lower()}; "
@@ -210,8 +205,8 @@ def leadership_set(
     reason: str = "",
 ) -> None:
     """Record who leads and who deputises the term (both must be members, and different units)."""
-    term = Term.objects.select_for_update().get(pk=term.pk)
-    _ensure_open(term)
+    term = locked(Term, term.pk)
+    ensure_term_open(term)
     if leader is not None and deputy is not None and leader.pk == deputy.pk:
         raise ValidationError("Trưởng khối và phó trưởng khối phải là hai đơn vị khác nhau.")
     members = {m.unit_id: m for m in term.memberships.select_for_update().select_related("unit")}
@@ -361,7 +356,7 @@ def leadership_elect(
 
     Opens next year's term if it does not exist yet; otherwise sets its leadership.
     """
-    _ensure_open(term)
+    ensure_term_open(term)
     member_ids = set(term.memberships.values_list("unit_id", flat=True))
     nxt = Term.objects.filter(bloc_id=term.bloc_id, year=term.year + 1).first()
     if nxt is None:

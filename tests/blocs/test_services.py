@@ -169,7 +169,7 @@ def test_unit_cannot_join_the_same_term_twice(board_user):
 
 def test_closed_term_takes_no_new_member(board_user):
     term, unit = make_term(status=TermStatus.CLOSED, closed_at=timezone.now()), make_unit()
-    with refused("Năm thi đua 2023 của khối đã kết thúc; dữ liệu chỉ còn để xem."):
+    with refused("Năm thi đua 2023 đã kết thúc; dữ liệu chỉ còn để xem."):
         membership_add(term=term, unit=unit, by=board_user)
 
 
@@ -627,7 +627,7 @@ def test_election_on_a_closed_term_is_refused(board_user):
     term, (_a, b, c, _d) = make_year()
     term_close(term=term, by=board_user)
     term.refresh_from_db()
-    with refused("Năm thi đua 2023 của khối đã kết thúc"):
+    with refused("Năm thi đua 2023 đã kết thúc"):
         leadership_elect(
             term=term,
             leader=b,
@@ -677,7 +677,7 @@ def test_closed_term_cannot_be_closed_again_or_take_members(board_user):
 
     # The service reads the term again, so an instance loaded before the close does not fool it.
     assert stale.status == TermStatus.OPEN
-    with refused("Năm thi đua 2023 của khối đã kết thúc; dữ liệu chỉ còn để xem."):
+    with refused("Năm thi đua 2023 đã kết thúc; dữ liệu chỉ còn để xem."):
         term_close(term=stale, by=board_user)
     term.refresh_from_db()
     unit = make_unit()
