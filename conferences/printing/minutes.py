@@ -19,7 +19,7 @@ from ballots.models import Ballot, BallotCandidate, BallotKind, BallotMode, Ball
 from blocs.models import ChosenBy, Membership, Role, Term
 from conferences.models import Conference, ConferenceKind, Document, DocumentKind
 from conferences.printing.common import bloc_name, header
-from conferences.services.conference import attendance
+from conferences.selectors import attendance
 from province import catalogue
 from province.models import AwardCode
 from scoring.arithmetic import figure
