@@ -36,6 +36,7 @@ from agreements.models import Agreement, AgreementStatus, Commitment, Registrati
 from agreements.services import default_closing_text, new_verification_code
 from ballots import services as ballot_services
 from ballots.models import Ballot, BallotKind, BallotMode
+from blocs.documents import sha256
 from blocs.models import (
     AuditEvent,
     Bloc,
@@ -441,7 +442,7 @@ class _Builder:
             code = new_verification_code()
             pdf = self._pdf(frozen, code)
             agreement.frozen, agreement.verification_code = frozen, code
-            agreement.final_sha256 = printing.sha256(pdf)
+            agreement.final_sha256 = sha256(pdf)
             agreement.final_pdf.save("final.pdf", ContentFile(pdf), save=False)
             agreement.status = AgreementStatus.SIGNED
             agreement.finalized_at, agreement.finalized_by = _at(year, 2, 20), leader

@@ -14,8 +14,8 @@ from decimal import Decimal
 
 from django.db.models import OuterRef, Subquery
 
-from agreements.printing import vn_date
 from ballots.models import Ballot, BallotCandidate, BallotKind, BallotMode, BallotState, ThresholdBase
+from blocs.documents import vn_date
 from blocs.models import ChosenBy, Membership, Role, Term
 from conferences.models import Conference, ConferenceKind, Document, DocumentKind
 from conferences.printing.common import bloc_name, header
