@@ -133,14 +133,10 @@ FILES = {
 def download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     """Stored files go out only through here, to those who may see the term."""
     agreement = perms.get_agreement_for_user(request, pk)
-    if kind not in FILES:
-        raise Http404
-    field, stem = FILES[kind]
+    field, stem = FILES.get(kind, ("", ""))
     name = f"{stem}-{agreement.term.year}-v{agreement.version}.pdf"
-    if kind == "final":  # stored once, never re-rendered: a validator lets clients keep their copy
-        sha, at = agreement.final_sha256, agreement.finalized_at
-        return stored_file(request, agreement.final_pdf, filename=name, sha=sha, frozen_at=at)
-    return stored_file(request, getattr(agreement, field), filename=name)
+    frozen = (agreement.final_sha256, agreement.finalized_at) if kind == "final" else None
+    return stored_file(request, agreement, field, filename=name, frozen=frozen)
 
 
 # Commitments ------------------------------------------------------------------------------------

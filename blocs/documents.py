@@ -21,7 +21,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Model
-from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
@@ -192,25 +191,27 @@ def freeze(
 
 def stored_file(
     request: HttpRequest,
-    stored: FieldFile,
+    obj: Model,
+    field: str,
     *,
     filename: str,
-    sha: str = "",
-    frozen_at: datetime | None = None,
+    frozen: tuple[str, datetime] | None = None,
 ) -> HttpResponse:
-    """A stored PDF as a download; 404 when there is none. A frozen one (`sha` and `frozen_at`
-    given) is stored once and never re-rendered: its validators let clients keep their copy (304)."""
+    """The PDF stored in `obj`'s file `field` as a download; 404 when there is none (or no such
+    field). A frozen one, given as (its SHA-256, when it was frozen), is stored once and never
+    re-rendered: its validators let clients keep their copy (304)."""
+    stored = getattr(obj, field, None) if field else None
     if not stored:
         raise Http404
-    if sha and frozen_at is not None:
-        etag, modified = f'"{sha}"', frozen_at.timestamp()
+    if frozen is not None:
+        etag, modified = f'"{frozen[0]}"', frozen[1].timestamp()
         cached = get_conditional_response(request, etag=etag, last_modified=int(modified))
         if cached is not None:
             return cached
     response = FileResponse(
         stored.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf"
     )
-    if sha and frozen_at is not None:
+    if frozen is not None:
         response["ETag"] = etag
         response["Last-Modified"] = http_date(modified)
         response["Cache-Control"] = "private, no-cache"

@@ -236,11 +236,7 @@ def document_scan(request: HttpRequest, pk: int) -> HttpResponse:
 def document_file(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     """Stored files go out only through here, to those who may see the term."""
     document = get_document_for_user(request, pk)
-    if kind not in FILES:
-        raise Http404
-    field, stem = FILES[kind]
+    field, stem = FILES.get(kind, ("", ""))
     name = f"{stem}-{document.kind.replace('_', '-')}-{document.term.year}.pdf"
-    if kind == "pdf":  # stored once, never re-rendered: a validator lets clients keep their copy
-        sha, at = document.sha256, document.submitted_at
-        return stored_file(request, document.pdf, filename=name, sha=sha, frozen_at=at)
-    return stored_file(request, getattr(document, field), filename=name)
+    frozen = (document.sha256, document.submitted_at) if kind == "pdf" else None
+    return stored_file(request, document, field, filename=name, frozen=frozen)
