@@ -144,9 +144,10 @@ def ensure_printed[P](printed: P, current: P) -> None:
 def render_then_freeze[P, R](
     payload: P, *, render: Callable[[P], bytes], commit: Callable[[P, bytes], R]
 ) -> R:
-    """Render `payload` with no lock held, then run `commit(payload, pdf)` in a transaction: it locks
-    the rows, checks again, rebuilds the payload, calls `ensure_printed` and freezes. A `Reprint`
-    rolls the transaction (or savepoint) back, which releases its row locks before the next render."""
+    """Render `payload` before any lock is taken (call it outside a transaction), then run
+    `commit(payload, pdf)` in one: it locks the rows, checks again, rebuilds the payload, calls
+    `ensure_printed` and freezes. A `Reprint` rolls that transaction (or savepoint) back, which
+    releases its row locks before the next render."""
     for _attempt in range(RENDER_ATTEMPTS):
         pdf = render(payload)
         try:
