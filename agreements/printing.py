@@ -6,10 +6,10 @@ signatory never changes what was printed and signed.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from datetime import date
 from io import BytesIO
+from typing import TypedDict
 
 import segno
 from django.conf import settings
@@ -19,21 +19,53 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from agreements.models import Agreement
+from blocs.documents import Shape, sha256, vn_date
 from config.pdf import render_pdf
 from province import catalogue
 
 
-def vn_date(place: str, day: date | None) -> str:
-    """ "Quảng Ngãi, ngày 05 tháng 01 năm 2024": a leading zero for days below 10 and months 1 and 2."""
-    if day is None:
-        text = "ngày … tháng … năm …"
-    else:
-        month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
-        text = f"ngày {day.day:02d} tháng {month} năm {day.year}"
-    return f"{place}, {text}" if place else text.capitalize()
+class Target(TypedDict):
+    indicator: str
+    value: str
+    unit_of_measure: str
 
 
-def snapshot(agreement: Agreement) -> dict:
+class Member(TypedDict):
+    position: int
+    unit: str
+    role: str
+    awards: list[str]
+    slogan: str
+    targets: list[Target]
+    signer_prefix: str
+    signer_title: str
+    signer_name: str
+    registered: bool
+
+
+class Printed(TypedDict):
+    """What the agreement prints: the draft's snapshot, and a final agreement's `frozen`."""
+
+    bloc: str
+    year: int
+    version: int
+    title: str
+    number: str
+    basis: list[str]
+    theme: str
+    place: str
+    venue: str
+    conference_date: str | None
+    copies: int | None
+    closing_text: str
+    commitments: list[str]
+    members: list[Member]
+
+
+PAYLOAD = Shape(Printed)
+
+
+def snapshot(agreement: Agreement) -> Printed:
     """Everything the print shows, read in a fixed number of queries."""
     term = agreement.term
     registrations = {
@@ -60,7 +92,7 @@ def snapshot(agreement: Agreement) -> dict:
                 "registered": reg is not None,
             }
         )
-    return {
+    printed: Printed = {
         "bloc": term.bloc.name,
         "year": term.year,
         "version": agreement.version,
@@ -76,6 +108,7 @@ def snapshot(agreement: Agreement) -> dict:
         "commitments": list(agreement.commitments.order_by("position", "pk").values_list("text", flat=True)),
         "members": members,
     }
+    return PAYLOAD.load(printed)
 
 
 def _basis_line(line: str) -> str:
@@ -93,7 +126,7 @@ def qr_svg(url: str) -> str:
     return buffer.getvalue().decode()
 
 
-def render_html(data: dict, *, draft: bool, code: str | None = None, preview: bool = False) -> str:
+def render_html(data: Printed, *, draft: bool, code: str | None = None, preview: bool = False) -> str:
     day = date.fromisoformat(data["conference_date"]) if data["conference_date"] else None
     context = {
         "a": data,
@@ -109,7 +142,7 @@ def render_html(data: dict, *, draft: bool, code: str | None = None, preview: bo
     return render_to_string("pdf/agreement.html", context)
 
 
-def render(data: dict, *, draft: bool, code: str | None = None) -> bytes:
+def render(data: Printed, *, draft: bool, code: str | None = None) -> bytes:
     return render_pdf(render_html(data, draft=draft, code=code))
 
 
@@ -120,7 +153,7 @@ def render(data: dict, *, draft: bool, code: str | None = None) -> bytes:
 DRAFT_PDF_SECONDS = 600
 
 
-def render_draft(data: dict) -> bytes:
+def render_draft(data: Printed) -> bytes:
     digest = sha256(json.dumps(data, sort_keys=True, default=str).encode())
     key = f"agreement-draft-pdf:{digest}"
     pdf = cache.get(key)
@@ -128,7 +161,3 @@ def render_draft(data: dict) -> bytes:
         pdf = render(data, draft=True)
         cache.set(key, pdf, DRAFT_PDF_SECONDS)
     return pdf
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()

@@ -11,7 +11,6 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -19,6 +18,7 @@ from django.utils import timezone
 from agreements import printing
 from agreements.models import Agreement, AgreementStatus, Commitment, Registration, Target
 from blocs.audit import STALE, audit_record, check_version, ensure_term_open, locked, save_changes, snapshot
+from blocs.documents import ensure_printed, freeze, render_then_freeze
 from blocs.models import Membership, Term, User
 from blocs.services import term_require_leader
 from blocs.uploads import validate_pdf_upload
@@ -355,37 +355,50 @@ def missing_for_final(agreement: Agreement) -> list[str]:
     return problems
 
 
-@transaction.atomic
-def agreement_finalize(*, agreement: Agreement, by: User | None) -> Agreement:
-    """Freeze the draft, render its PDF once, store it with its SHA-256 and a verification code.
-
-    Finalizing an agreement that is already final changes nothing.
-    """
-    agreement = _locked(agreement)
-    if agreement.status != AgreementStatus.DRAFT:
-        return agreement
+def _ensure_ready(agreement: Agreement) -> None:
     _ensure_draft(agreement)
     problems = missing_for_final(agreement)
     if problems:
         raise ValidationError(problems)
-    frozen = printing.snapshot(agreement)
+
+
+def agreement_finalize(*, agreement: Agreement, by: User | None) -> Agreement:
+    """Freeze the draft, render its PDF once, store it with its SHA-256 and a verification code.
+
+    The PDF renders before the row is locked, and again if the draft changed meanwhile
+    (blocs.documents.render_then_freeze). Finalizing an agreement that is already final changes nothing.
+    """
+    agreement = Agreement.objects.select_related("term__bloc").get(pk=agreement.pk)
+    if agreement.status != AgreementStatus.DRAFT:
+        return agreement
+    _ensure_ready(agreement)
     code = new_verification_code()
-    pdf = printing.render(frozen, draft=False, code=code)
-    agreement.frozen = frozen
-    agreement.verification_code = code
-    agreement.final_sha256 = printing.sha256(pdf)
-    agreement.final_pdf.save("final.pdf", ContentFile(pdf), save=False)
-    agreement.status = AgreementStatus.FINAL
-    agreement.finalized_at = timezone.now()
-    agreement.finalized_by = by if by and by.is_authenticated else None
-    agreement.lock_version += 1
-    agreement.save()
-    audit_record(
-        actor=by, action="agreement.finalize", obj=agreement, term=agreement.term,
-        old={"status": AgreementStatus.DRAFT},
-        new={"status": AgreementStatus.FINAL, "sha256": agreement.final_sha256, "version": agreement.version},
-    )  # fmt: skip
-    return agreement
+
+    def commit(printed: printing.Printed, pdf: bytes) -> Agreement:
+        locked = _locked(agreement)
+        if locked.status != AgreementStatus.DRAFT:
+            return locked
+        _ensure_ready(locked)
+        ensure_printed(printed, printing.snapshot(locked))
+        freeze(
+            locked, payload=printing.PAYLOAD.dump(printed), pdf=pdf,
+            file_field="final_pdf", filename="final.pdf", hash_field="final_sha256",
+            values={
+                "verification_code": code, "status": AgreementStatus.FINAL, "finalized_at": timezone.now(),
+                "finalized_by": by if by and by.is_authenticated else None,
+            },
+            by=by, action="agreement.finalize", term=locked.term, old={"status": AgreementStatus.DRAFT},
+            new=lambda: {
+                "status": AgreementStatus.FINAL, "sha256": locked.final_sha256, "version": locked.version
+            },
+        )  # fmt: skip
+        return locked
+
+    return render_then_freeze(
+        printing.snapshot(agreement),
+        render=lambda printed: printing.render(printed, draft=False, code=code),
+        commit=commit,
+    )
 
 
 @transaction.atomic

@@ -7,16 +7,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.cache import get_conditional_response
-from django.utils.http import http_date
 from django.views.decorators.http import require_GET, require_POST
 
 from agreements import forms, printing, services
 from agreements import permissions as perms
 from agreements.models import Agreement, Commitment
 from blocs import permissions as bloc_perms
+from blocs.documents import stored_file
 from blocs.views.common import GET_POST, errors_to_messages
 
 # The term's agreement ---------------------------------------------------------------------------
@@ -131,29 +130,13 @@ FILES = {
 
 
 @require_GET
-def download(request: HttpRequest, pk: int, kind: str) -> FileResponse:
+def download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     """Stored files go out only through here, to those who may see the term."""
     agreement = perms.get_agreement_for_user(request, pk)
-    if kind not in FILES:
-        raise Http404
-    field, stem = FILES[kind]
-    stored = getattr(agreement, field)
-    if not stored:
-        raise Http404
+    field, stem = FILES.get(kind, ("", ""))
     name = f"{stem}-{agreement.term.year}-v{agreement.version}.pdf"
-    if kind == "final":  # stored once, never re-rendered: a validator lets clients keep their copy
-        etag, modified = f'"{agreement.final_sha256}"', agreement.finalized_at.timestamp()
-        cached = get_conditional_response(request, etag=etag, last_modified=int(modified))
-        if cached is not None:
-            return cached
-    response = FileResponse(
-        stored.open("rb"), as_attachment=True, filename=name, content_type="application/pdf"
-    )
-    if kind == "final":
-        response["ETag"] = etag
-        response["Last-Modified"] = http_date(modified)
-        response["Cache-Control"] = "private, no-cache"
-    return response
+    frozen = (agreement.final_sha256, agreement.finalized_at) if kind == "final" else None
+    return stored_file(request, agreement, field, filename=name, frozen=frozen)
 
 
 # Commitments ------------------------------------------------------------------------------------
@@ -346,10 +329,10 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
 # Print ------------------------------------------------------------------------------------------
 
 
-def _print_data(agreement: Agreement) -> tuple[dict, bool, str | None]:
+def _print_data(agreement: Agreement) -> tuple[printing.Printed, bool, str | None]:
     if agreement.is_draft:
         return printing.snapshot(agreement), True, None
-    return agreement.frozen, False, agreement.verification_code
+    return printing.PAYLOAD.load(agreement.frozen), False, agreement.verification_code
 
 
 @require_GET

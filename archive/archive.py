@@ -36,8 +36,8 @@ from django.db.migrations.loader import MigrationLoader
 from django.db.models import Q
 from django.utils import timezone
 
-from agreements.printing import sha256
 from blocs.audit import MOVED_LABELS, audit_record
+from blocs.documents import sha256
 from blocs.models import Membership, Role, Term, Unit, User
 
 FORMAT = "khoithidua-term-archive"

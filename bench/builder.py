@@ -38,6 +38,7 @@ from bench.content import (
     _event,
     _kinds,
 )
+from blocs.documents import sha256
 from blocs.models import (
     AuditEvent,
     Bloc,
@@ -236,7 +237,7 @@ class Builder:
             code = new_verification_code()
             pdf = self._pdf(frozen, code)
             agreement.frozen, agreement.verification_code = frozen, code
-            agreement.final_sha256 = printing.sha256(pdf)
+            agreement.final_sha256 = sha256(pdf)
             agreement.final_pdf.save("final.pdf", ContentFile(pdf), save=False)
             agreement.status = AgreementStatus.SIGNED
             agreement.finalized_at, agreement.finalized_by = _at(year, 2, 20), leader

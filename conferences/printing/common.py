@@ -11,7 +11,7 @@ template extends `pdf/document_base.html`, which prints:
 
 from __future__ import annotations
 
-from agreements.printing import vn_date
+from blocs.documents import vn_date
 from blocs.models import Membership, Role, Term
 
 # The leader's title inside the bloc, printed under "TM. KHỐI THI ĐUA …".

@@ -14,12 +14,12 @@ from decimal import Decimal
 
 from django.db.models import OuterRef, Subquery
 
-from agreements.printing import vn_date
 from ballots.models import Ballot, BallotCandidate, BallotKind, BallotMode, BallotState, ThresholdBase
+from blocs.documents import vn_date
 from blocs.models import ChosenBy, Membership, Role, Term
 from conferences.models import Conference, ConferenceKind, Document, DocumentKind
 from conferences.printing.common import bloc_name, header
-from conferences.services.conference import attendance
+from conferences.selectors import attendance
 from province import catalogue
 from province.models import AwardCode
 from scoring.arithmetic import figure

@@ -9,15 +9,13 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
 from agreements.models import Agreement
-from agreements.printing import sha256
 from ballots.models import Ballot, BallotKind, BallotState
 from blocs.audit import audit_record
+from blocs.documents import ensure_printed, freeze, render_then_freeze
 from blocs.forms import no_control_chars
 from blocs.models import Role, Term, User
 from blocs.services import term_close
@@ -138,18 +136,11 @@ def missing_for_submit(document: Document) -> list[str]:
         problems += _scoring_and_vote_problems(term)
     if kind == K.COUNT_MINUTES and document.ballot.state != BallotState.CLOSED:
         problems.append(f"Cuộc bỏ phiếu “{document.ballot.title}” chưa kết thúc.")
-    try:
-        import_string(printing.BUILDERS[kind])
-    except ImportError:
+    if kind not in printing.BUILDERS:
         return [*problems, "Mẫu in của loại văn bản này chưa sẵn sàng."]
-    # A builder module may add what its own document needs (e.g. the conference's time and place).
-    module = printing.BUILDERS[kind].rsplit(".", 1)[0]
-    try:
-        extra = import_string(f"{module}.missing_for_submit")
-    except ImportError:
-        extra = None
-    if extra is not None:
-        problems += list(extra(document))
+    # A kind may add what its own document needs (e.g. the conference's time and place).
+    if kind in printing.CHECKS:
+        problems += list(printing.CHECKS[kind](document))
     return problems
 
 
@@ -275,50 +266,64 @@ def document_update(*, document: Document, data: dict, lock_version: int | None,
     return document
 
 
-@transaction.atomic
-def document_submit(*, document: Document, by: User | None) -> Document:
-    """Freeze the document: build it, print it once, store the PDF with its SHA-256. Submitting a
-    submitted document changes nothing. The last of the year-end report, the minutes and the
-    proposal closes the term."""
-    # The term first (as document_start does): submissions of one term are serialised, so the last of
-    # the three sees the other two and closes the term even when they are sent at the same moment.
-    Term.objects.select_for_update().only("pk").get(pk=document.term_id)
-    document = _locked(document)
-    if document.is_submitted:
-        return document
+def _ensure_ready(document: Document) -> None:
     _ensure_open(document.term)
     problems = missing_for_submit(document)
     if problems:
         raise ValidationError(problems)
-    frozen = printing.build(document)
-    pdf = printing.render(frozen, kind=document.kind, draft=False)
-    document.frozen = frozen
-    document.sha256 = sha256(pdf)
-    document.pdf.save(f"{document.kind}.pdf", ContentFile(pdf), save=False)
-    document.status = DocumentStatus.SUBMITTED
-    document.submitted_at = timezone.now()
-    document.submitted_by = _by(by)
-    document.lock_version += 1
-    document.save()
-    audit_record(
-        actor=by,
-        action="document.submit",
-        obj=document,
-        term=document.term,
-        old={"status": DocumentStatus.DRAFT},
-        new={"status": DocumentStatus.SUBMITTED, "sha256": document.sha256, "pdf": document.pdf.name},
+
+
+def document_submit(*, document: Document, by: User | None) -> Document:
+    """Freeze the document: build it, print it once, store the PDF with its SHA-256. Submitting a
+    submitted document changes nothing. The last of the year-end report, the minutes and the
+    proposal closes the term. The PDF renders before any row is locked, and again if what the
+    document prints changed meanwhile (blocs.documents.render_then_freeze)."""
+    document = Document.objects.select_related("term__bloc", "ballot").get(pk=document.pk)
+    if document.is_submitted:
+        return document
+    _ensure_ready(document)
+
+    def commit(printed: dict, pdf: bytes) -> Document:
+        # The term first (as document_start does): submissions of one term are serialised, so the
+        # last of the three sees the other two and closes the term even when sent at the same moment.
+        Term.objects.select_for_update().only("pk").get(pk=document.term_id)
+        locked = _locked(document)
+        if locked.is_submitted:
+            return locked
+        _ensure_ready(locked)
+        ensure_printed(printed, printing.build(locked))
+        freeze(
+            locked, payload=printing.PAYLOADS[locked.kind].dump(printed), pdf=pdf,
+            file_field="pdf", filename=f"{locked.kind}.pdf", hash_field="sha256",
+            values={
+                "status": DocumentStatus.SUBMITTED, "submitted_at": timezone.now(), "submitted_by": _by(by)
+            },
+            by=by, action="document.submit", term=locked.term, old={"status": DocumentStatus.DRAFT},
+            new=lambda: {"status": DocumentStatus.SUBMITTED, "sha256": locked.sha256, "pdf": locked.pdf.name},
+        )  # fmt: skip
+        _close_when_complete(locked, by=by)
+        return locked
+
+    return render_then_freeze(
+        printing.build(document),
+        render=lambda printed: printing.render(printed, kind=document.kind, draft=False),
+        commit=commit,
     )
+
+
+def _close_when_complete(document: Document, *, by: User | None) -> None:
+    """Close the term when `document` was the last of the year-end report, minutes and proposal."""
     term = document.term
-    if document.kind in CLOSING_KINDS:
-        sent = set(
-            Document.objects.filter(
-                term=term, kind__in=CLOSING_KINDS, status=DocumentStatus.SUBMITTED
-            ).values_list("kind", flat=True)
-        )
-        if sent == set(CLOSING_KINDS):
-            term_close(term=term, by=by, reason=f"Đã gửi báo cáo, biên bản, tờ trình năm {term.year}")
-            document.term.refresh_from_db()
-    return document
+    if document.kind not in CLOSING_KINDS:
+        return
+    sent = set(
+        Document.objects.filter(
+            term=term, kind__in=CLOSING_KINDS, status=DocumentStatus.SUBMITTED
+        ).values_list("kind", flat=True)
+    )
+    if sent == set(CLOSING_KINDS):
+        term_close(term=term, by=by, reason=f"Đã gửi báo cáo, biên bản, tờ trình năm {term.year}")
+        document.term.refresh_from_db()
 
 
 @transaction.atomic

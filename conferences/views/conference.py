@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from blocs import permissions as bloc_perms
 from blocs.views.common import GET_POST, errors_to_form
-from conferences import forms
+from conferences import forms, selectors
 from conferences.models import Conference, ConferenceKind
 from conferences.services import conference as services
 
@@ -72,7 +72,7 @@ def conference(request: HttpRequest, term_pk: int, kind: str) -> HttpResponse:
                 messages.success(request, "Đã lưu thông tin hội nghị.")
                 return redirect("conferences:conference", term.pk, kind)
         problem = True
-    attendance = services.attendance(term, kind, current, members)
+    attendance = selectors.attendance(term, kind, current, members)
     recorded = {m.pk: r for m, r in attendance.present}
     rows = [
         {

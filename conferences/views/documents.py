@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.cache import get_conditional_response
-from django.utils.http import http_date
 from django.views.decorators.http import require_GET, require_POST
 
 from ballots.models import Ballot, BallotState
 from blocs import permissions as bloc_perms
+from blocs.documents import stored_file
 from blocs.views.common import GET_POST, errors_to_messages
 from conferences import document_forms as forms
 from conferences import printing
@@ -55,12 +54,9 @@ def get_document_for_user(request: HttpRequest, pk: int, *, write: bool = False)
 def _print_data(document: Document) -> dict | None:
     """The frozen build of a submitted document, a fresh one of a draft; None when its kind has no
     builder yet."""
-    if document.is_submitted:
-        return document.frozen
-    try:
-        return printing.build(document)
-    except ImportError:
+    if document.kind not in printing.BUILDERS:
         return None
+    return printing.frozen(document) if document.is_submitted else printing.build(document)
 
 
 # The term's documents ---------------------------------------------------------------------------
@@ -240,23 +236,7 @@ def document_scan(request: HttpRequest, pk: int) -> HttpResponse:
 def document_file(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     """Stored files go out only through here, to those who may see the term."""
     document = get_document_for_user(request, pk)
-    if kind not in FILES:
-        raise Http404
-    field, stem = FILES[kind]
-    stored = getattr(document, field)
-    if not stored:
-        raise Http404
+    field, stem = FILES.get(kind, ("", ""))
     name = f"{stem}-{document.kind.replace('_', '-')}-{document.term.year}.pdf"
-    if kind == "pdf":  # stored once, never re-rendered: a validator lets clients keep their copy
-        etag, modified = f'"{document.sha256}"', document.submitted_at.timestamp()
-        cached = get_conditional_response(request, etag=etag, last_modified=int(modified))
-        if cached is not None:
-            return cached
-    response = FileResponse(
-        stored.open("rb"), as_attachment=True, filename=name, content_type="application/pdf"
-    )
-    if kind == "pdf":
-        response["ETag"] = etag
-        response["Last-Modified"] = http_date(modified)
-        response["Cache-Control"] = "private, no-cache"
-    return response
+    frozen = (document.sha256, document.submitted_at) if kind == "pdf" else None
+    return stored_file(request, document, field, filename=name, frozen=frozen)

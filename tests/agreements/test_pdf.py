@@ -16,13 +16,17 @@ from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
+from django.db import connection
 
 from agreements import printing, services
 from agreements.models import Agreement, Commitment
-from blocs.models import Role
+from blocs.documents import vn_date
+from blocs.models import AuditEvent, Role
 from blocs.services import unit_rename
 from config.pdf import PRINT_BASE_URL, StaticOnlyFetcher, render_pdf
 from tests.factories import make_agreement, make_term, unit_user
+from tests.locks import record_locks
+from tests.together import run_together
 
 pytestmark = pytest.mark.django_db
 
@@ -161,12 +165,12 @@ def test_listener_sees_a_connection(listener):
     ],
 )
 def test_vn_date_pads_days_below_ten_and_months_one_and_two(day, expected):
-    assert printing.vn_date("Quảng Ngãi", day) == expected
+    assert vn_date("Quảng Ngãi", day) == expected
 
 
 def test_vn_date_without_place_or_day():
-    assert printing.vn_date("", date(2024, 2, 5)) == "Ngày 05 tháng 02 năm 2024"
-    assert printing.vn_date("Quảng Ngãi", None) == "Quảng Ngãi, ngày … tháng … năm …"
+    assert vn_date("", date(2024, 2, 5)) == "Ngày 05 tháng 02 năm 2024"
+    assert vn_date("Quảng Ngãi", None) == "Quảng Ngãi, ngày … tháng … năm …"
 
 
 def test_final_pdf_shows_header_title_commitments_members_and_code(read_pdf):
@@ -414,6 +418,92 @@ def test_finalize_renders_and_stores_the_pdf_once(monkeypatch):
     assert again.final_sha256 == sha
     assert again.final_pdf.name == name
     assert stored_bytes(again) == first
+
+
+# Rendered with no row locked ----------------------------------------------------------------------
+
+NEW_SIGNER = "Người ký đổi trong lúc in"
+
+
+def save_a_signatory_on_first_render(monkeypatch, agreement: Agreement, steps: list) -> None:
+    """Patch the render: its first call saves another signatory for member 2, as another user would
+    while the PDF renders; every call records whether a transaction was open."""
+    original = printing.render
+    membership = agreement.term.memberships.get(position=2)
+
+    def render(data, **kwargs):
+        steps.append(("render", connection.in_atomic_block))
+        if len(steps) == 1:
+            services.registration_save(
+                agreement=agreement, membership=membership, data={"signer_name": NEW_SIGNER},
+                targets=[], lock_version=None, by=None,
+            )  # fmt: skip
+        return original(data, **kwargs)
+
+    monkeypatch.setattr("agreements.printing.render", render)
+
+
+def test_a_signatory_saved_during_the_render_is_in_the_frozen_agreement_and_its_pdf(read_pdf, monkeypatch):
+    agreement = build(members=3)
+    steps = []
+    save_a_signatory_on_first_render(monkeypatch, agreement, steps)
+    agreement = finalize(agreement)
+    assert len(steps) == 2  # the first print missed the new signatory: printed again
+    assert [m["signer_name"] for m in agreement.frozen["members"]] == ["Người ký 1", NEW_SIGNER, "Người ký 3"]
+    stored = stored_bytes(agreement)
+    assert hashlib.sha256(stored).hexdigest() == agreement.final_sha256
+    text = read_pdf(stored).text()
+    assert NEW_SIGNER in text and not exact("Người ký 2").search(text)
+    [event] = AuditEvent.objects.filter(action="agreement.finalize")
+    assert event.old == {"status": "draft"}
+    assert event.new == {"status": "final", "sha256": agreement.final_sha256, "version": 1}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_agreement_renders_with_no_transaction_open_and_locks_after(monkeypatch):
+    """No transaction around the render (SQLite and PostgreSQL): no row lock can be held by it."""
+    agreement = build(members=3)
+    steps = []
+    save_a_signatory_on_first_render(monkeypatch, agreement, steps)
+    record_locks(monkeypatch, steps)
+    agreement = finalize(agreement)
+    # The other user's save locks in its own transaction inside the first render; then each render
+    # is followed by the finalize's lock, in a transaction.
+    assert steps == [
+        ("render", False),
+        ("lock", "Agreement", True),
+        ("lock", "Registration", True),
+        ("lock", "Agreement", True),
+        ("render", False),
+        ("lock", "Agreement", True),
+    ]
+    assert agreement.frozen["members"][1]["signer_name"] == NEW_SIGNER
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite serialises every write")
+@pytest.mark.django_db(transaction=True)
+def test_another_connection_saves_a_registration_while_the_agreement_renders(monkeypatch):
+    agreement = build(members=3)
+    membership = agreement.term.memberships.get(position=2)
+    original, saved = printing.render, {}
+
+    def save_elsewhere() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '3s'")  # a held lock fails the save instead of hanging
+        services.registration_save(
+            agreement=agreement, membership=membership, data={"signer_name": NEW_SIGNER},
+            targets=[], lock_version=None, by=None,
+        )  # fmt: skip
+
+    def render(data, **kwargs):
+        if not saved:
+            saved.update(run_together({"other": save_elsewhere}))
+        return original(data, **kwargs)
+
+    monkeypatch.setattr("agreements.printing.render", render)
+    agreement = finalize(agreement)
+    assert saved == {"other": None}
+    assert agreement.frozen["members"][1]["signer_name"] == NEW_SIGNER
 
 
 # Versions and renames leave a final version as it was ---------------------------------------------

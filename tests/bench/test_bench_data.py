@@ -10,10 +10,10 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from agreements import printing
 from agreements.models import Agreement, AgreementStatus
 from ballots.models import Ballot, BallotState
 from bench import data as bench_data
+from blocs.documents import sha256
 from blocs.models import AuditEvent, Role, Term, TermStatus
 from scoring.models import (
     CriteriaSet,
@@ -46,7 +46,7 @@ def test_past_years_are_complete_and_closed(loaded):
         agreement = term.agreements.get()
         assert agreement.status == AgreementStatus.SIGNED
         with agreement.final_pdf.open("rb") as stored:
-            assert printing.sha256(stored.read()) == agreement.final_sha256
+            assert sha256(stored.read()) == agreement.final_sha256
         assert len(agreement.frozen["members"]) == SIZE.members
         criteria_set = CriteriaSet.objects.get(term=term)
         assert criteria_set.state == ScoringState.LOCKED and criteria_set.published_at is not None

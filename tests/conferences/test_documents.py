@@ -4,17 +4,22 @@ report, the minutes and the proposal have all been submitted — and not before.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
+from typing import TypedDict
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 
 from agreements.models import Target
 from ballots import services as ballot_services
 from ballots.models import BallotKind
+from blocs.documents import Shape
 from blocs.models import AuditEvent, Role, Term
 from blocs.services import leadership_elect
 from conferences import printing
@@ -24,7 +29,9 @@ from config.pdf import render_pdf
 from scoring import services
 from scoring.models import CriterionKind
 from scoring.services import Cell
+from tests.agreements.test_pdf import Pdf
 from tests.factories import make_agreement, make_criteria_set, make_term, make_user, unit_user
+from tests.locks import record_locks
 
 pytestmark = pytest.mark.django_db
 
@@ -340,17 +347,24 @@ def test_hostile_text_is_escaped_in_the_print():
 # Closing the term ----------------------------------------------------------------------------------
 
 
-def fake_build(document) -> dict:
+class Fake(TypedDict):
+    kind: str
+    notes: str
+
+
+def fake_build(document) -> Fake:
     return {"kind": document.kind, "notes": document.sections.get("notes", "")}
 
 
 @pytest.fixture
 def stub_other_builders(monkeypatch):
     """Minutes and proposal print from the other builders; here a stand-in keeps this test about
-    closing the term (their content is those builders' tests' business)."""
+    closing the term (their content and their own checks are those builders' tests' business)."""
     original = printing.render
-    monkeypatch.setitem(printing.BUILDERS, K.MINUTES, "tests.conferences.test_documents.fake_build")
-    monkeypatch.setitem(printing.BUILDERS, K.PROPOSAL, "tests.conferences.test_documents.fake_build")
+    for kind in (K.MINUTES, K.PROPOSAL):
+        monkeypatch.setitem(printing.BUILDERS, kind, fake_build)
+        monkeypatch.setitem(printing.PAYLOADS, kind, Shape(Fake))
+        monkeypatch.delitem(printing.CHECKS, kind)
 
     def render(data, *, kind, draft):
         if kind in (K.MINUTES, K.PROPOSAL):
@@ -404,6 +418,102 @@ def test_a_failed_render_closes_nothing_and_stores_nothing(stub_other_builders, 
         docs.document_submit(document=proposal, by=None)
     assert Term.objects.get(pk=term.pk).is_open
     assert Document.objects.get(pk=proposal.pk).status == DocumentStatus.DRAFT
+
+
+# Rendered with no row locked -----------------------------------------------------------------------
+
+NEW_SITUATION = "Đoạn tình hình do người khác lưu trong lúc in."
+
+
+def save_a_section_on_first_render(monkeypatch, document: Document, steps: list) -> None:
+    """Patch the render: its first call saves another text of the first section, as another user
+    would while the PDF renders; every call records whether a transaction was open."""
+    original = printing.render
+
+    def render(data, *, kind, draft):
+        steps.append(("render", connection.in_atomic_block))
+        if len(steps) == 1:
+            sections = {**Document.objects.get(pk=document.pk).sections, "situation": NEW_SITUATION}
+            docs.document_update(document=document, data={"sections": sections}, lock_version=None, by=None)
+        return original(data, kind=kind, draft=draft)
+
+    monkeypatch.setattr(printing, "render", render)
+
+
+def test_a_section_saved_during_the_render_is_in_the_frozen_document_and_its_pdf(monkeypatch, tmp_path):
+    term = make_term(year=2024, members=3)
+    leader = unit_user(term, Role.LEADER)
+    document = ready_report(term, kind=K.REPORT_MIDYEAR)
+    steps = []
+    save_a_section_on_first_render(monkeypatch, document, steps)
+    document = docs.document_submit(document=document, by=leader)
+    assert len(steps) == 2  # the first print missed the new text: printed again
+    assert document.frozen["sections"]["situation"] == [NEW_SITUATION]
+    assert Document.objects.get(pk=document.pk).frozen == document.frozen
+    with document.pdf.open("rb") as handle:
+        stored = handle.read()
+    assert hashlib.sha256(stored).hexdigest() == document.sha256
+    text = Pdf(stored, tmp_path).text()
+    assert NEW_SITUATION in text and NARRATIVE["situation"] not in text
+    [event] = events("document.submit")
+    assert event.old == {"status": "draft"} and event.actor == leader
+    assert event.new == {"status": "submitted", "sha256": document.sha256, "pdf": document.pdf.name}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_document_renders_with_no_transaction_open_and_locks_after(monkeypatch):
+    """No transaction around the render (SQLite and PostgreSQL): no row lock can be held by it."""
+    term = make_term(year=2024, members=3)
+    document = ready_report(term, kind=K.REPORT_MIDYEAR)
+    steps = []
+    save_a_section_on_first_render(monkeypatch, document, steps)
+    record_locks(monkeypatch, steps)
+    document = docs.document_submit(document=document, by=None)
+    # The other user's save locks in its own transaction inside the first render; then each render
+    # is followed by the submission's locks (the term, then the document), in a transaction.
+    assert steps == [
+        ("render", False),
+        ("lock", "Document", True),
+        ("lock", "Term", True),
+        ("lock", "Document", True),
+        ("render", False),
+        ("lock", "Term", True),
+        ("lock", "Document", True),
+    ]
+    assert document.frozen["sections"]["situation"] == [NEW_SITUATION]
+
+
+def test_a_document_that_keeps_changing_while_it_renders_is_not_submitted(monkeypatch):
+    term = make_term(year=2024, members=3)
+    document = ready_report(term, kind=K.REPORT_MIDYEAR)
+    renders = []
+
+    def render(data, *, kind, draft):
+        renders.append(data)
+        sections = {**Document.objects.get(pk=document.pk).sections, "situation": f"Lần {len(renders)}"}
+        docs.document_update(document=document, data={"sections": sections}, lock_version=None, by=None)
+        return PDF_BYTES
+
+    monkeypatch.setattr(printing, "render", render)
+    with pytest.raises(ValidationError, match="thử lại"):
+        docs.document_submit(document=document, by=None)
+    fresh = Document.objects.get(pk=document.pk)
+    assert len(renders) == 3 and fresh.status == DocumentStatus.DRAFT and not fresh.pdf and not fresh.frozen
+    assert not events("document.submit")
+
+
+def test_printing_imports_no_service_so_that_services_can_import_printing():
+    seen = set()
+    for path in sorted(Path(printing.__file__).parent.glob("*.py")):
+        imported = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                imported |= {node.module, *(f"{node.module}.{alias.name}" for alias in node.names)}
+        assert not [name for name in imported if name.startswith("conferences.services")], path.name
+        seen |= imported
+    assert "conferences.selectors.attendance" in seen  # the minutes' read, where the check can see it
 
 
 # The signed scan -----------------------------------------------------------------------------------
