@@ -144,10 +144,12 @@ def save_changes(
     term: Term | None = None,
     reason: str = "",
     version_field: str | None = "lock_version",
+    touch: dict | None = None,
 ) -> tuple[dict, dict]:
     """Set `values` on `obj` (locked by the caller), check the row's own rules (`full_clean`: the
     model's validators and constraints, with their Vietnamese messages), save what changed with its
-    version raised, and audit old -> new. Returns (old, new); nothing is saved when nothing changed."""
+    version raised, and audit old -> new. `touch` (who and when: `updated_by`, `updated_at`) is saved
+    with a change but not audited. Returns (old, new); nothing is saved when nothing changed."""
     before = snapshot(obj, list(values))
     for field, value in values.items():
         setattr(obj, field, value)
@@ -156,6 +158,9 @@ def save_changes(
     if not new:
         return {}, {}
     update_fields = list(new)
+    for field, value in (touch or {}).items():
+        setattr(obj, field, value)
+        update_fields.append(field)
     if version_field:
         setattr(obj, version_field, getattr(obj, version_field) + 1)
         update_fields.append(version_field)

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from agreements.models import Agreement
 from ballots.models import Ballot, BallotKind, BallotState
-from blocs.audit import audit_record
+from blocs.audit import audit_record, check_version, ensure_term_open, locked, save_changes
 from blocs.documents import ensure_printed, freeze, render_then_freeze
 from blocs.forms import no_control_chars
 from blocs.models import Role, Term, User
@@ -25,7 +25,6 @@ from conferences.models import Document, DocumentKind, DocumentStatus
 from scoring.models import CriteriaSet, ScoringState
 
 K = DocumentKind
-STALE = "Người khác vừa sửa văn bản này. Hãy tải lại trang để xem bản mới nhất rồi sửa lại."
 MAX_SECTION = 20000
 MAX_NUMBER = 60
 MAX_PLACE = 100
@@ -167,16 +166,11 @@ def _scoring_and_vote_problems(term: Term) -> list[str]:
 
 
 def _locked(document: Document) -> Document:
-    return (
-        Document.objects.select_for_update(of=("self",))
-        .select_related("term__bloc", "ballot")
-        .get(pk=document.pk)
-    )
+    return locked(Document, document.pk, related=("term__bloc", "ballot"))
 
 
 def _ensure_open(term: Term) -> None:
-    if not term.is_open:
-        raise ValidationError(f"Năm thi đua {term.year} đã kết thúc; văn bản chỉ còn để xem.")
+    ensure_term_open(term)
 
 
 def _ensure_draft(document: Document) -> None:
@@ -243,26 +237,16 @@ def document_update(*, document: Document, data: dict, lock_version: int | None,
     """Save the draft's number, place, date and narrative sections (those in `data`)."""
     document = _locked(document)
     _ensure_draft(document)
-    if lock_version is not None and document.lock_version != lock_version:
-        raise ValidationError(STALE, code="stale")
+    check_version(document.lock_version, lock_version)
     cleaned = clean_data(kind=document.kind, year=document.term.year, data=data)
-    old = _state(document)
-    for field, value in cleaned.items():
-        setattr(document, field, value)
-    new = _state(document)
-    changed = [f for f in new if old[f] != new[f]]
-    document.lock_version += 1
-    document.updated_at, document.updated_by = timezone.now(), _by(by)
-    document.save()
-    if changed:
-        audit_record(
-            actor=by,
-            action="document.update",
-            obj=document,
-            term=document.term,
-            old={f: old[f] for f in changed},
-            new={f: new[f] for f in changed},
-        )
+    save_changes(
+        document,
+        values=cleaned,
+        by=by,
+        action="document.update",
+        term=document.term,
+        touch={"updated_at": timezone.now(), "updated_by": _by(by)},
+    )
     return document
 
 
