@@ -1,5 +1,6 @@
 """The templates themselves: the fragments every page shares are written once (templates/includes/,
-drawn by blocs/templatetags/page_tags.py) and draw the markup the pages had by hand."""
+drawn by blocs/templatetags/page_tags.py) and draw the markup the pages had by hand, and no template
+line grows past what a reviewer can read in a diff."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 from django.template import TemplateSyntaxError, engines
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+MAX_LINE = 200
 # Markup that only its include may write: a page that writes it again by hand drifts from the others.
 SHARED = {
     'aria-label="Đường dẫn"': "includes/breadcrumbs.html",
@@ -117,3 +119,13 @@ def test_shared_markup_is_written_only_in_its_include(markup):
         str(p.relative_to(TEMPLATES)) for p in template_files() if markup in p.read_text(encoding="utf-8")
     ]
     assert writers == [SHARED[markup]]
+
+
+def test_no_template_line_is_longer_than_the_limit():
+    long_lines = [
+        f"{path.relative_to(TEMPLATES)}:{number} ({len(line)} characters)"
+        for path in template_files()
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if len(line) > MAX_LINE
+    ]
+    assert not long_lines, "\n".join(long_lines)
