@@ -1,5 +1,6 @@
-"""Reads of the vote: the tally (percentages and the result from the votes) and what a ballot's
-pages show.
+"""Reads of the vote: the tally (percentages and the result from the votes), what a ballot's pages
+show, and a term's proposals (the units its closed ballots selected, per award), which the printed
+proposal and the board's pages both read.
 
 Secrecy: the pages read the register of who voted and never a count; counts are read from a closed
 ballot's frozen result only. Every read here runs a fixed number of queries whatever the number of
@@ -8,7 +9,7 @@ members and ballots.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -17,6 +18,7 @@ from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 from ballots.models import (
     Ballot,
     BallotCandidate,
+    BallotKind,
     BallotMode,
     BallotParticipation,
     BallotPresence,
@@ -24,6 +26,7 @@ from ballots.models import (
     ThresholdBase,
 )
 from blocs.models import Membership, Term
+from province.models import AwardCode
 
 try:
     from scoring.services.ranking import ranked_memberships
@@ -192,3 +195,74 @@ def ballot_lists(ballot: Ballot) -> BallotLists:
         m.representative = present.get(m.pk, "")
         m.voted = m.pk in voted
     return BallotLists(members=members, candidates=candidates, present=present, voted=voted)
+
+
+# A term's proposals -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A unit a closed ballot selected, and the award the bloc proposes it for."""
+
+    membership_id: int
+    unit: str  # the unit's name as the ballot's result recorded it (the name of that year)
+    award: str
+    votes: int | None
+    pct: Decimal | None
+    ballot: Ballot
+    leading: bool  # selected on the leading-unit ballot (or a run-off of it)
+
+
+def closed_ballots() -> QuerySet[Ballot]:
+    """Closed ballots in the order they were created: the order in which proposals are taken."""
+    return Ballot.objects.filter(state=BallotState.CLOSED).order_by("created_at", "pk")
+
+
+def _settles(ballot: Ballot, by_pk: Mapping[int, Ballot]) -> Ballot:
+    """The ballot a run-off (or a run-off of a run-off) settles."""
+    seen = set()
+    while ballot.kind == BallotKind.RUNOFF and ballot.runoff_of_id in by_pk and ballot.pk not in seen:
+        seen.add(ballot.pk)
+        ballot = by_pk[ballot.runoff_of_id]
+    return ballot
+
+
+def proposals_of(ballots: Iterable[Ballot], *, leading_as_provincial_flag: bool = True) -> list[Proposal]:
+    """The proposals that closed `ballots` (in the order they were created) make: each unit a ballot
+    selected, under the award the ballot names. The leading-unit ballot that names no award proposes
+    its unit for the provincial flag, which goes to the collective that leads its bloc (Luật Thi
+    đua, khen thưởng 2022, Art. 26), unless `leading_as_provincial_flag` is off.
+
+    One proposal per unit and award: the leading-unit ballots come first, then the others, each in
+    the order they were created; a run-off counts for the ballot it settles.
+    """
+    ballots = list(ballots)
+    by_pk = {b.pk: b for b in ballots}
+    leading, others = [], []
+    for ballot in ballots:
+        is_leading = _settles(ballot, by_pk).kind == BallotKind.LEADING
+        award = ballot.award or (AwardCode.FLAG_PROVINCE if is_leading and leading_as_provincial_flag else "")
+        if award:
+            (leading if is_leading else others).append((ballot, award, is_leading))
+    found: dict[tuple[int, str], Proposal] = {}
+    for ballot, award, is_leading in leading + others:
+        for chosen in (ballot.result or {}).get("selected", []):
+            key = (chosen["membership"], award)
+            if key not in found:
+                pct = chosen.get("pct")
+                found[key] = Proposal(
+                    membership_id=chosen["membership"],
+                    unit=chosen.get("unit", ""),
+                    award=award,
+                    votes=chosen.get("votes"),
+                    pct=Decimal(pct) if pct is not None else None,
+                    ballot=ballot,
+                    leading=is_leading,
+                )
+    return list(found.values())
+
+
+def term_proposals(term: Term, *, leading_as_provincial_flag: bool = True) -> list[Proposal]:
+    """The units the term proposes, per award (see `proposals_of`): one query."""
+    ballots = closed_ballots().filter(term=term)
+    return proposals_of(ballots, leading_as_provincial_flag=leading_as_provincial_flag)
