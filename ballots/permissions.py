@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from ballots.models import Ballot, BallotMode, BallotState
+from blocs import permissions as bloc_perms
 from blocs.models import Membership, Term
 from blocs.permissions import can_view_term, is_leader, resolve_membership, term_membership
 
@@ -41,6 +42,21 @@ def ballot_actions(user, ballot: Ballot, *, runoffs: int) -> dict[str, bool]:
     }
 
 
+def get_term_for_user(request: HttpRequest, pk: int, *, manage: bool = False) -> Term:
+    """The term whose ballots are listed: 404 if the user may not see it, 403 if `manage` and the
+    user may not create its ballots."""
+    term = bloc_perms.get_term_for_user(request, pk)
+    resolve_membership(request.user, term)
+    if manage and not can_manage_ballots(request.user, term):
+        raise PermissionDenied
+    return term
+
+
+def own_membership(user, term: Term) -> Membership | None:
+    """The user's unit in the term, the one that votes, or None."""
+    return term_membership(user, term)
+
+
 def get_ballot_for_user(request: HttpRequest, pk: int, *, manage: bool = False) -> Ballot:
     ballot = get_object_or_404(
         Ballot.objects.select_related("term__bloc", "term__supervisor", "runoff_of"), pk=pk
@@ -55,7 +71,7 @@ def get_ballot_for_user(request: HttpRequest, pk: int, *, manage: bool = False) 
 
 def get_voter_for_user(request: HttpRequest, ballot: Ballot) -> Membership:
     """The user's unit in the ballot's term; the supervisor and board staff have no vote (403)."""
-    membership = term_membership(request.user, ballot.term)
+    membership = own_membership(request.user, ballot.term)
     if membership is None:
         raise PermissionDenied
     return membership

@@ -20,6 +20,7 @@ from django.utils import timezone
 from ballots import selectors
 from ballots.models import (
     COUNT_FIELDS,
+    INELIGIBLE_NEEDS_REASON,
     SETTING_FIELDS,
     Ballot,
     BallotCandidate,
@@ -156,7 +157,7 @@ def ballot_update(
             raise ValidationError("Danh sách ứng viên đã thay đổi; hãy tải lại trang.")
         reason = (reason or "").strip()
         if not eligible and not reason:
-            errors[f"r{cid}"] = "Ghi lý do không đưa đơn vị vào danh sách bầu."
+            errors[f"r{cid}"] = INELIGIBLE_NEEDS_REASON
         elif len(reason) > 500:
             errors[f"r{cid}"] = "Lý do tối đa 500 ký tự."
     member_ids = set(ballot.term.memberships.values_list("pk", flat=True))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -20,7 +20,6 @@ from ballots import forms, selectors
 from ballots import permissions as perms
 from ballots import services as ballot_services
 from ballots.models import SETTING_FIELDS, Ballot, BallotMode, BallotState
-from blocs import permissions as bloc_perms
 from blocs.views.common import GET_POST, errors_to_form, errors_to_messages
 from config.pdf import render_pdf
 from province import catalogue
@@ -57,23 +56,17 @@ def _require_state(request: HttpRequest, ballot: Ballot, *, state: str, mode: st
 @GET_POST
 def ballots(request: HttpRequest, term_pk: int) -> HttpResponse:
     """The term's ballots, and the leader's form to create one (every member a candidate and present)."""
-    term = bloc_perms.get_term_for_user(request, term_pk)
-    bloc_perms.resolve_membership(request.user, term)
+    term = perms.get_term_for_user(request, term_pk, manage=request.method == "POST")
     can_create = perms.can_manage_ballots(request.user, term)
     form = forms.CreateForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST":
-        if not can_create:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                ballot = ballot_services.ballot_create(term=term, **form.cleaned_data, by=request.user)
-            except ValidationError as exc:
-                errors_to_form(form, exc)
-            else:
-                messages.success(
-                    request, "Đã tạo cuộc bỏ phiếu. Kiểm tra danh sách bầu và thành viên có mặt."
-                )
-                return redirect("ballots:ballot_edit", ballot.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ballot = ballot_services.ballot_create(term=term, **form.cleaned_data, by=request.user)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, "Đã tạo cuộc bỏ phiếu. Kiểm tra danh sách bầu và thành viên có mặt.")
+            return redirect("ballots:ballot_edit", ballot.pk)
     listed = list(selectors.term_ballots(term, unit_id=request.user.unit_id))
     for b in listed:
         b.can_vote = perms.can_cast(b, present=b.own_present, voted=b.own_voted)
@@ -87,7 +80,7 @@ def ballots(request: HttpRequest, term_pk: int) -> HttpResponse:
 def _ballot_context(request: HttpRequest, ballot: Ballot) -> dict:
     """Settings, candidates, presence and the register; never a count (only the frozen result has them)."""
     lists = selectors.ballot_lists(ballot)
-    own = bloc_perms.term_membership(request.user, ballot.term)
+    own = perms.own_membership(request.user, ballot.term)
     result = ballot.result if ballot.state == BallotState.CLOSED else None
     runoffs = list(ballot.runoffs.all()) if result and result["tie"] else []
     voted = own is not None and own.pk in lists.voted

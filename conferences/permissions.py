@@ -31,8 +31,8 @@ def can_upload_scan(user, document: Document) -> bool:
 
 
 def get_term_for_user(request: HttpRequest, pk: int, *, write: bool = False) -> Term:
-    """The term of the conferences: 404 if the user may not see it, 403 if they may see it but
-    `write` and may not record its conferences."""
+    """The term whose conferences or documents are listed: 404 if the user may not see it, 403 if
+    they may see it but `write` and may not record its conferences."""
     term = bloc_perms.get_term_for_user(request, pk)
     bloc_perms.resolve_membership(request.user, term)  # the user's role, read once for the page
     if write and not can_edit_conferences(request.user, term):

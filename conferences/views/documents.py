@@ -16,12 +16,16 @@ from django.utils.http import http_date
 from django.views.decorators.http import require_GET, require_POST
 
 from ballots.models import Ballot, BallotState
-from blocs import permissions as bloc_perms
 from blocs.views.common import GET_POST, errors_to_messages
 from conferences import document_forms as forms
 from conferences import printing
 from conferences.models import Document, DocumentKind
-from conferences.permissions import can_edit_documents, can_upload_scan, get_document_for_user
+from conferences.permissions import (
+    can_edit_documents,
+    can_upload_scan,
+    get_document_for_user,
+    get_term_for_user,
+)
 from conferences.services import documents as services
 
 # The kinds started once per term, in the order of the year; count minutes are per closed ballot.
@@ -52,8 +56,7 @@ def _print_data(document: Document) -> dict | None:
 
 @require_GET
 def documents(request: HttpRequest, term_pk: int) -> HttpResponse:
-    term = bloc_perms.get_term_for_user(request, term_pk)
-    bloc_perms.resolve_membership(request.user, term)
+    term = get_term_for_user(request, term_pk)
     existing = list(Document.objects.filter(term=term).select_related("ballot").order_by("kind", "pk"))
     by_kind = {d.kind: d for d in existing if d.ballot_id is None}
     by_ballot = {d.ballot_id: d for d in existing if d.ballot_id is not None}
@@ -76,7 +79,7 @@ def documents(request: HttpRequest, term_pk: int) -> HttpResponse:
 def document_start(request: HttpRequest, term_pk: int, kind: str) -> HttpResponse:
     if kind not in DocumentKind.values:
         raise Http404
-    term = bloc_perms.get_term_for_user(request, term_pk)
+    term = get_term_for_user(request, term_pk)
     if not can_edit_documents(request.user, term):
         raise PermissionDenied
     ballot = None
