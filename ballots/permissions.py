@@ -28,6 +28,11 @@ def can_cast(ballot: Ballot, *, present: bool, voted: bool) -> bool:
     return ballot.mode == BallotMode.ONLINE and ballot.state == BallotState.OPEN and present and not voted
 
 
+def has_papers(ballot: Ballot) -> bool:
+    """A paper ballot prints its blank papers once it is open, for whoever may see it."""
+    return ballot.mode == BallotMode.PAPER and ballot.state != BallotState.DRAFT
+
+
 def ballot_actions(user, ballot: Ballot, *, runoffs: int) -> dict[str, bool]:
     """What the user may do with the ballot now, for its pages (`runoffs`: how many it already has)."""
     manage = can_manage_ballots(user, ballot.term)

@@ -103,7 +103,7 @@ def _ballot_context(request: HttpRequest, ballot: Ballot) -> dict:
         "own": own,
         "can_vote": perms.can_cast(ballot, present=present, voted=voted),
         "own_voted": voted,
-        "papers": ballot.mode == BallotMode.PAPER and ballot.state != BallotState.DRAFT,
+        "papers": perms.has_papers(ballot),
     }
 
 
@@ -285,7 +285,7 @@ def ballot_runoff(request: HttpRequest, pk: int) -> HttpResponse:
 def ballot_papers(request: HttpRequest, pk: int) -> HttpResponse:
     """One blank ballot paper per member present (no name, no number: the paper is secret)."""
     ballot = perms.get_ballot_for_user(request, pk)
-    if ballot.mode != BallotMode.PAPER or ballot.state == BallotState.DRAFT:
+    if not perms.has_papers(ballot):
         raise Http404
     context = _ballot_context(request, ballot)
     html = render_to_string(
