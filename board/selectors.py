@@ -20,7 +20,6 @@ from django.utils import timezone
 from agreements.models import Agreement, AgreementStatus
 from ballots.models import Ballot, BallotState
 from ballots.selectors import closed_ballots, proposals_of
-from ballots.selectors import term_proposals as ballot_term_proposals
 from blocs.models import Membership, Role, Term, Unit
 from board.models import AwardDecision, BoardDeadline
 from conferences.models import Document, DocumentKind, DocumentStatus
@@ -298,9 +297,15 @@ class AwardProposal:
         return f"{self.membership.pk}-{self.award}"
 
 
-# The board's pages list the awards the ballots name: the leading unit's provincial flag, which the
-# printed proposal lists, has no decision to record here (yet); see `ballots.selectors.proposals_of`.
-LEADING_AS_PROVINCIAL_FLAG = False
+# How the board's pages read the proposals before the printed proposal and they read them in one
+# place, kept until the team settles it (issue 14): the awards the ballots name only (the leading unit
+# whose ballot names none has no decision to record here, though the printed proposal lists it under
+# the provincial flag), and of a unit selected twice for the same award, the ballot closed first.
+BOARD_READING = {"leading_as_provincial_flag": False, "leading_first": False}
+
+
+def _closed_by_closing() -> QuerySet[Ballot]:
+    return closed_ballots().order_by("closed_at", "pk")
 
 
 def _with_decisions(ballots, memberships: Mapping[int, Membership], decisions) -> list[AwardProposal]:
@@ -313,7 +318,7 @@ def _with_decisions(ballots, memberships: Mapping[int, Membership], decisions) -
             votes=p.votes,
             pct=p.pct,
         )
-        for p in proposals_of(ballots, leading_as_provincial_flag=LEADING_AS_PROVINCIAL_FLAG)
+        for p in proposals_of(ballots, **BOARD_READING)
         if p.membership_id in memberships
     ]
     by_key = {(p.membership.pk, p.award): p for p in found}
@@ -326,7 +331,7 @@ def _with_decisions(ballots, memberships: Mapping[int, Membership], decisions) -
 
 def is_proposed(term: Term, *, membership: Membership, award: str) -> bool:
     """Whether the term proposes the unit for the award, as the decisions page lists it. One query."""
-    proposals = ballot_term_proposals(term, leading_as_provincial_flag=LEADING_AS_PROVINCIAL_FLAG)
+    proposals = proposals_of(_closed_by_closing().filter(term=term), **BOARD_READING)
     return any(p.membership_id == membership.pk and p.award == award for p in proposals)
 
 
@@ -336,7 +341,7 @@ def term_proposals(term: Term) -> list[AwardProposal]:
     memberships = {m.pk: m for m in term.memberships.select_related("unit").with_unit_name()}
     for m in memberships.values():
         m.term = term
-    ballots = closed_ballots().filter(term=term)
+    ballots = _closed_by_closing().filter(term=term)
     proposals = _with_decisions(ballots, memberships, AwardDecision.objects.filter(term=term))
     proposals.sort(key=lambda p: (catalogue.position(p.award), -(p.votes or 0), p.membership.position))
     return proposals
@@ -349,7 +354,7 @@ def unit_award_history(unit: Unit) -> list[AwardProposal]:
         m.pk: m
         for m in Membership.objects.filter(unit=unit).select_related("term__bloc", "unit").with_unit_name()
     }
-    ballots = closed_ballots().filter(term_id__in={m.term_id for m in memberships.values()})
+    ballots = _closed_by_closing().filter(term_id__in={m.term_id for m in memberships.values()})
     decisions = AwardDecision.objects.filter(membership__unit=unit)
     proposals = _with_decisions(ballots, memberships, decisions)
     proposals.sort(key=lambda p: (-p.term.year, catalogue.position(p.award)))
