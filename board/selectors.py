@@ -2,8 +2,8 @@
 the Government-flag rule, and the proposals the board decides on, per term and per unit.
 
 Reads run a fixed number of queries whatever the number of blocs (counts are correlated subqueries
-of one query over the year's terms). A term's proposals are read by `ballots.selectors`, as the
-printed proposal reads them.
+of one query over the year's terms). A term's proposals are read by `ballots.selectors.proposals_of`,
+as the printed proposal reads them, with the board's own two choices kept (`BOARD_READING`).
 """
 
 from __future__ import annotations
