@@ -55,9 +55,10 @@ V1_SCHEMA = {
 V1_UPGRADE = {
     **V1_SCHEMA,
     "scoring": "0007_sheet",
-    "ballots": "0001_initial",
-    "conferences": "0001_initial",
-    "board": "0001_initial",
+    # Their 0002 only declare rules and messages on the models (no SQL): the rows are the same.
+    "ballots": "0002_ballot_rules_messages",
+    "conferences": "0002_conference_rules_messages",
+    "board": "0002_award_decision_rules_messages",
 }
 
 # Every archived model in insertion order, with the path from its rows to the term. Units, their

@@ -1,29 +1,32 @@
-"""Forms of the vote: they validate and clean; `scoring.services.ballots` writes."""
+"""Forms of the vote: they validate and clean; `ballots.services` writes. The settings' form is the
+Ballot model's: its rules and their messages are declared once, on the model."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
 
-from ballots.models import Ballot, BallotCandidate, BallotKind, BallotMode, ThresholdBase
-from ballots.services import MAX_COUNT, MAX_QUOTA, counts_errors
+from ballots.models import (
+    MAX_COUNT,
+    MAX_THRESHOLD,
+    SETTING_FIELDS,
+    Ballot,
+    BallotCandidate,
+    BallotKind,
+    counts_errors,
+)
 from blocs.forms import LockVersionField, guard_text_fields
 from province import catalogue
 from scoring.forms import VnDecimalField
 
-QUOTA_MESSAGES = {
-    "required": "Ghi số đơn vị được chọn tối đa.",
-    "invalid": "Số đơn vị được chọn phải là số nguyên.",
-    "min_value": "Số đơn vị được chọn ít nhất là 1.",
-    "max_value": f"Số đơn vị được chọn tối đa là {MAX_QUOTA}.",
-}
 COUNT_MESSAGES = {
     "required": "Nhập số phiếu.",
     "invalid": "Nhập một số nguyên từ 0 trở lên.",
     "min_value": "Nhập một số nguyên từ 0 trở lên.",
     "max_value": "Số quá lớn.",
 }
+INVALID_CHOICE = "Lựa chọn không hợp lệ; hãy chọn lại."
 
 
 def _count_field(label: str) -> forms.IntegerField:
@@ -40,85 +43,85 @@ def award_choices() -> list[tuple[str, str]]:
     return [("", "(không gắn với hình thức khen thưởng)"), *catalogue.choices()]
 
 
-class SettingsForm(forms.Form):
+def _from_model(model_field: models.Field, **kwargs) -> forms.Field | None:
+    """The model field's form field, checking the model's bounds with the model's messages before the
+    model does (so that the browser knows them too): what the user reads is typed once, on the model."""
+    if isinstance(model_field, models.IntegerField):
+        lows = [v.limit_value for v in model_field.validators if isinstance(v, MinValueValidator)]
+        highs = [v.limit_value for v in model_field.validators if isinstance(v, MaxValueValidator)]
+        kwargs = {"min_value": max(lows, default=None), "max_value": min(highs, default=None)} | kwargs
+    field = model_field.formfield(**kwargs)
+    if field is None:
+        return None
+    messages = model_field.error_messages
+    field.error_messages |= {code: messages[code] for code in ("min_value", "max_value") if code in messages}
+    if str(messages["blank"]) != str(models.Field.default_error_messages["blank"]):
+        field.error_messages["required"] = messages["blank"]
+    return field
+
+
+class SettingsForm(forms.ModelForm):
     """The settings of a ballot (quota, threshold and its denominator); the same on creating and editing."""
 
-    title = forms.CharField(label="Tên cuộc bỏ phiếu", max_length=300, required=False)
-    award = forms.ChoiceField(
-        label="Danh hiệu, hình thức khen thưởng",
-        required=False,
-        choices=award_choices,
-    )
-    mode = forms.ChoiceField(
-        label="Hình thức", choices=BallotMode.choices, initial=BallotMode.ONLINE, widget=forms.RadioSelect
-    )
-    quota = forms.IntegerField(
-        label="Số đơn vị được chọn tối đa", min_value=1, max_value=MAX_QUOTA, initial=1,
-        error_messages=QUOTA_MESSAGES,
-    )  # fmt: skip
+    award = forms.ChoiceField(label="Danh hiệu, hình thức khen thưởng", required=False, choices=award_choices)
     threshold_percent = VnDecimalField(
-        label="Ngưỡng (%)", max_value=Decimal(100), initial=Decimal(50),
+        label="Ngưỡng (%)", max_value=MAX_THRESHOLD,
         help_text="Ví dụ 50 (quá nửa), 66,67 (hai phần ba), 80.",
     )  # fmt: skip
-    threshold_strict = forms.BooleanField(
-        label="Phải vượt ngưỡng (“trên 50 %”); bỏ chọn: “từ 50 % trở lên”", required=False, initial=True
-    )
-    threshold_base = forms.ChoiceField(
-        label="Tính tỷ lệ trên", choices=ThresholdBase.choices, initial=ThresholdBase.PRESENT
-    )
+
+    class Meta:
+        model = Ballot
+        fields = SETTING_FIELDS
+        formfield_callback = _from_model
+        widgets = {"mode": forms.RadioSelect}
+        labels = {"threshold_strict": "Phải vượt ngưỡng (“trên 50 %”); bỏ chọn: “từ 50 % trở lên”"}
+        help_texts = {"threshold_strict": ""}
+        error_messages = {
+            "quota": {
+                "required": "Ghi số đơn vị được chọn tối đa.",
+                "invalid": "Số đơn vị được chọn phải là số nguyên.",
+            }
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         guard_text_fields(self)
-        self.fields["mode"].error_messages["required"] = "Chọn hình thức bỏ phiếu."
-        self.fields["threshold_base"].error_messages["required"] = "Chọn cách tính tỷ lệ."
         for field in self.fields.values():
-            field.error_messages["invalid_choice"] = "Lựa chọn không hợp lệ; hãy chọn lại."
-
-    def clean_threshold_percent(self) -> Decimal:
-        value = self.cleaned_data["threshold_percent"]
-        if value is None:
-            raise forms.ValidationError("Ghi ngưỡng (%).")
-        if value <= 0:
-            raise forms.ValidationError("Ngưỡng phải lớn hơn 0.")
-        return value
+            field.error_messages["invalid_choice"] = INVALID_CHOICE
 
 
 class CreateForm(SettingsForm):
     kind = forms.ChoiceField(
         label="Bầu chọn",
         choices=[(BallotKind.LEADING, "Đơn vị dẫn đầu khối"), (BallotKind.AWARD, "Đề nghị khen thưởng")],
-        initial=BallotKind.LEADING,
         widget=forms.RadioSelect,
+        error_messages={"required": "Chọn loại cuộc bỏ phiếu."},
     )
+
+    class Meta(SettingsForm.Meta):
+        fields = ["kind", *SETTING_FIELDS]
 
     field_order = ["kind", "award", "title", "mode", "quota", "threshold_percent", "threshold_strict"]
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["kind"].error_messages |= {
-            "required": "Chọn loại cuộc bỏ phiếu.",
-            "invalid_choice": "Lựa chọn không hợp lệ; hãy chọn lại.",
-        }
+        # A new ballot's defaults are the model's; the leading unit is voted on first.
+        super().__init__(*args, instance=Ballot(kind=BallotKind.LEADING), **kwargs)
+        self.fields["title"].required = False
         self.fields["title"].help_text = (
             "Để trống: “Bầu đơn vị dẫn đầu Khối thi đua năm …” hoặc “Đề nghị tặng …” "
             "theo hình thức khen thưởng."
         )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("kind") == BallotKind.AWARD and not data.get("award"):
-            self.add_error("award", "Chọn danh hiệu, hình thức khen thưởng được đề nghị.")
-        return data
 
 
 class EditForm(SettingsForm):
     lock_version = LockVersionField()
 
     def __init__(self, *args, ballot: Ballot, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["title"].required = True
-        self.fields["title"].error_messages["required"] = "Ghi tên cuộc bỏ phiếu."
+        # A copy of the settings: checking the form must not change the ballot the page shows.
+        settings = {name: getattr(ballot, name) for name in SETTING_FIELDS}
+        instance = Ballot(term_id=ballot.term_id, kind=ballot.kind, **settings)
+        initial = {"lock_version": ballot.lock_version}
+        super().__init__(*args, instance=instance, initial=initial, **kwargs)
         if ballot.kind == BallotKind.RUNOFF:
             self.fields["award"].disabled = True
 

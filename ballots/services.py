@@ -1,5 +1,6 @@
 """The vote (bình xét, suy tôn): ballots with their candidates and the members present, the online
 secret ballot, the paper count, closing with the result, and the run-off of a tie at the quota.
+Writes only; the reads (the tally, the pages' lists, a term's proposals) are in `ballots.selectors`.
 
 Secrecy: a cast adds the unit to the participation register and writes its marks as `BallotChoice`
 rows that name the ballot and the candidate only. The audit event of a cast names the unit, never
@@ -9,15 +10,18 @@ its choices. No count leaves the server before the ballot closes (the pages neve
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Mapping, Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 
+from ballots import selectors
 from ballots.models import (
+    COUNT_FIELDS,
+    INELIGIBLE_NEEDS_REASON,
+    SETTING_FIELDS,
     Ballot,
     BallotCandidate,
     BallotChoice,
@@ -27,37 +31,15 @@ from ballots.models import (
     BallotPresence,
     BallotState,
     ThresholdBase,
+    counts_errors,
 )
-from blocs.audit import audit_record
+from blocs.audit import audit_record, changed, check_version, ensure_term_open, locked, snapshot
 from blocs.models import Membership, Term, User
 from province import catalogue
 
-try:
-    from scoring.services.ranking import ranked_memberships
-except ImportError:  # ranking is written alongside; until it lands, candidates follow the decision's order
-    ranked_memberships = None
-
-STALE = "Người khác vừa sửa cuộc bỏ phiếu này. Hãy tải lại trang để xem bản mới nhất rồi nhập lại."
 ALREADY_VOTED = "Đơn vị đã bỏ phiếu."
-SETTING_FIELDS = [
-    "title",
-    "award",
-    "mode",
-    "quota",
-    "threshold_percent",
-    "threshold_strict",
-    "threshold_base",
-]
-COUNT_FIELDS = ["issued", "returned", "valid", "invalid"]
-MAX_QUOTA = 100
-MAX_COUNT = 100_000
-CENT = Decimal("0.01")
-HUNDRED = Decimal(100)
 RUNOFF_PREFIX = "Bầu lại: "
 _RANDOM = secrets.SystemRandom()
-
-
-# Defaults ---------------------------------------------------------------------------------------
 
 
 def default_title(*, kind: str, award: str, year: int) -> str:
@@ -66,183 +48,24 @@ def default_title(*, kind: str, award: str, year: int) -> str:
     return f"Bầu đơn vị dẫn đầu Khối thi đua năm {year}"
 
 
-def default_candidates(term: Term) -> list[Membership]:
-    """The term's members in rank order when the ranking exists, else in the formation decision's order."""
-    if ranked_memberships is not None:
-        return list(ranked_memberships(term))
-    return list(term.memberships.order_by("position", "pk"))
-
-
-# Reads ------------------------------------------------------------------------------------------
-
-
-def has_counts(ballot: Ballot) -> bool:
-    """Whether the paper count has been entered (a yes or no; the numbers stay hidden until closing)."""
-    return ballot.issued is not None
-
-
-def percentage(votes: int, denominator: int) -> Decimal:
-    """votes × 100 / denominator, half-up to two decimals (0 when nobody could vote)."""
-    if denominator <= 0:
-        return Decimal("0.00")
-    return (Decimal(votes) * HUNDRED / Decimal(denominator)).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def ballot_result(
-    *,
-    candidates: Sequence[Mapping],
-    quota: int,
-    threshold_percent: Decimal,
-    threshold_strict: bool,
-    denominator: int,
-) -> dict:
-    """The result from the votes: who passed the threshold, who is selected (up to the quota, by votes),
-    and the tie at the quota's boundary that only a run-off can settle.
-
-    `candidates` are mappings with `candidate`, `membership`, `unit`, `position`, `votes`. Nothing is
-    picked silently: when the last seat's votes are shared by more passing candidates than seats are
-    left, none of them is selected and they are listed in `tie`.
-    """
-    rows = []
-    for c in candidates:
-        pct = percentage(c["votes"], denominator)
-        passed = pct > threshold_percent if threshold_strict else pct >= threshold_percent
-        rows.append({**c, "pct": pct, "passed": passed, "selected": False})
-    rows.sort(key=lambda r: (-r["votes"], r["position"], r["membership"]))
-    passing = [r for r in rows if r["passed"]]
-    tie: list[dict] = []
-    if len(passing) > quota and passing[quota - 1]["votes"] == passing[quota]["votes"]:
-        boundary = passing[quota - 1]["votes"]
-        chosen = [r for r in passing if r["votes"] > boundary]
-        tie = [r for r in passing if r["votes"] == boundary]
-    else:
-        chosen = passing[:quota]
-    for r in chosen:
-        r["selected"] = True
-
-    def public(r: dict) -> dict:
-        return {
-            "candidate": r["candidate"],
-            "membership": r["membership"],
-            "unit": r["unit"],
-            "votes": r["votes"],
-            "pct": str(r["pct"]),
-            "passed": r["passed"],
-            "selected": r["selected"],
-        }
-
-    return {
-        "candidates": [public(r) for r in rows],
-        "selected": [public(r) for r in chosen],
-        "tie": [public(r) for r in tie],
-        "seats_left": quota - len(chosen) if tie else 0,
-        "denominator": denominator,
-        "quota": quota,
-        "threshold": str(threshold_percent),
-        "strict": threshold_strict,
-    }
-
-
-def counts_errors(
-    *,
-    present: int,
-    quota: int,
-    issued: object,
-    returned: object,
-    valid: object,
-    invalid: object,
-    votes: Mapping[int, object],
-) -> dict[str, str]:
-    """Why a paper count cannot be right, by field (`issued`… and `v<candidate id>`), or {}."""
-    errors: dict[str, str] = {}
-    fields = {"issued": issued, "returned": returned, "valid": valid, "invalid": invalid}
-    fields |= {f"v{cid}": value for cid, value in votes.items()}
-    for name, value in fields.items():
-        if not _is_count(value):
-            errors[name] = "Nhập một số nguyên từ 0 trở lên."
-
-    def ok(*names: str) -> bool:
-        return not any(n in errors for n in names)
-
-    if ok("issued") and issued > present:
-        errors["issued"] = f"Số phiếu phát ra ({issued}) không được vượt số thành viên có mặt ({present})."
-    if ok("issued", "returned") and returned > issued:
-        errors["returned"] = f"Số phiếu thu về ({returned}) không được vượt số phiếu phát ra ({issued})."
-    if ok("returned", "valid", "invalid") and valid + invalid != returned:
-        errors["invalid"] = (
-            f"Số phiếu hợp lệ ({valid}) cộng số phiếu không hợp lệ ({invalid}) phải bằng số phiếu thu về "
-            f"({returned})."
-        )
-    if ok("valid"):
-        for cid, value in votes.items():
-            if ok(f"v{cid}") and value > valid:
-                errors[f"v{cid}"] = f"Số phiếu bầu ({value}) không được vượt số phiếu hợp lệ ({valid})."
-        if all(ok(f"v{cid}") for cid in votes):
-            total = sum(votes.values())
-            if total > valid * quota:
-                errors[NON_FIELD_ERRORS] = (
-                    f"Tổng số phiếu bầu cho các đơn vị ({total}) không được vượt số phiếu hợp lệ nhân "
-                    f"số đơn vị được chọn ({valid} × {quota} = {valid * quota}). Phiếu chọn quá {quota} "
-                    "đơn vị là phiếu không hợp lệ."
-                )
-    return errors
-
-
-def _is_count(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_COUNT
-
-
-# Shared checks ----------------------------------------------------------------------------------
-
-
 def _locked(ballot: Ballot) -> Ballot:
-    return Ballot.objects.select_for_update(of=("self",)).select_related("term__bloc").get(pk=ballot.pk)
-
-
-def _ensure_term_open(ballot: Ballot) -> None:
-    if not ballot.term.is_open:
-        raise ValidationError(f"Năm thi đua {ballot.term.year} đã kết thúc; dữ liệu chỉ còn để xem.")
+    return locked(Ballot, ballot.pk, related=("term__bloc",))
 
 
 def _ensure_draft(ballot: Ballot) -> None:
-    _ensure_term_open(ballot)
+    ensure_term_open(ballot.term)
     if ballot.state != BallotState.DRAFT:
         raise ValidationError("Đã mở bỏ phiếu: cài đặt và danh sách không sửa được nữa.")
 
 
-def _check_version(current: int, expected: int | None) -> None:
-    if expected is not None and current != expected:
-        raise ValidationError(STALE, code="stale")
-
-
-def _settings_errors(values: Mapping) -> dict[str, str]:
-    errors = {}
-    title = (values.get("title") or "").strip()
-    if not title:
-        errors["title"] = "Ghi tên cuộc bỏ phiếu."
-    elif len(title) > 300:
-        errors["title"] = "Tên cuộc bỏ phiếu tối đa 300 ký tự."
-    if values.get("award") and values["award"] not in catalogue.codes():
-        errors["award"] = "Danh hiệu, hình thức khen thưởng không có trong danh sách."
-    if values.get("mode") not in BallotMode.values:
-        errors["mode"] = "Chọn hình thức bỏ phiếu."
-    quota = values.get("quota")
-    if not _is_count(quota) or not 1 <= quota <= MAX_QUOTA:
-        errors["quota"] = f"Số đơn vị được chọn phải từ 1 đến {MAX_QUOTA}."
-    threshold = values.get("threshold_percent")
-    if not isinstance(threshold, Decimal) or not Decimal(0) < threshold <= HUNDRED:
-        errors["threshold_percent"] = "Ngưỡng phải lớn hơn 0 và không quá 100 (%)."
-    elif threshold != threshold.quantize(CENT):
-        errors["threshold_percent"] = "Ngưỡng có tối đa hai chữ số thập phân."
-    if values.get("threshold_base") not in ThresholdBase.values:
-        errors["threshold_base"] = "Chọn cách tính tỷ lệ."
-    return errors
-
-
-def _settings_snapshot(ballot: Ballot) -> dict:
-    return {
-        f: str(getattr(ballot, f)) if f == "threshold_percent" else getattr(ballot, f) for f in SETTING_FIELDS
-    }
+def _settings_errors(ballot: Ballot) -> dict[str, list[str]]:
+    """The ballot's own rules (the model's validators, `clean` and constraints), by field. The term
+    and the ballot a run-off settles are the service's own choice, not the user's: not read again."""
+    try:
+        ballot.full_clean(exclude=["term", "runoff_of"])
+    except ValidationError as exc:
+        return exc.message_dict
+    return {}
 
 
 # Creating and preparing -------------------------------------------------------------------------
@@ -263,29 +86,28 @@ def ballot_create(
     by: User | None,
 ) -> Ballot:
     """A draft ballot of the term; every member is a candidate (in rank order) and present."""
-    term = Term.objects.select_for_update().select_related("bloc").get(pk=term.pk)
-    if not term.is_open:
-        raise ValidationError(f"Năm thi đua {term.year} đã kết thúc; dữ liệu chỉ còn để xem.")
+    term = locked(Term, term.pk, related=("bloc",))
+    ensure_term_open(term)
     if kind not in (BallotKind.LEADING, BallotKind.AWARD):
         raise ValidationError({"kind": "Chọn bầu đơn vị dẫn đầu hoặc đề nghị khen thưởng."})
-    if kind == BallotKind.AWARD and not award:
-        raise ValidationError({"award": "Chọn danh hiệu, hình thức khen thưởng được đề nghị."})
-    settings = {
-        "title": (title or "").strip() or default_title(kind=kind, award=award, year=term.year),
-        "award": award or "",
-        "mode": mode,
-        "quota": quota,
-        "threshold_percent": threshold_percent,
-        "threshold_strict": bool(threshold_strict),
-        "threshold_base": threshold_base,
-    }
-    errors = _settings_errors(settings)
+    ballot = Ballot(
+        term=term,
+        kind=kind,
+        title=(title or "").strip() or default_title(kind=kind, award=award, year=term.year),
+        award=award or "",
+        mode=mode,
+        quota=quota,
+        threshold_percent=threshold_percent,
+        threshold_strict=bool(threshold_strict),
+        threshold_base=threshold_base,
+    )
+    errors = _settings_errors(ballot)
     if errors:
         raise ValidationError(errors)
-    members = default_candidates(term)
+    members = selectors.default_candidates(term)
     if not members:
         raise ValidationError("Khối chưa có thành viên năm nay.")
-    ballot = Ballot.objects.create(term=term, kind=kind, **settings)
+    ballot.save()
     BallotCandidate.objects.bulk_create(
         BallotCandidate(ballot=ballot, membership=m, position=i) for i, m in enumerate(members, 1)
     )
@@ -297,7 +119,7 @@ def ballot_create(
         term=term,
         new={
             "kind": kind,
-            **_settings_snapshot(ballot),
+            **snapshot(ballot, SETTING_FIELDS),
             "candidates": [m.pk for m in members],
             "present": [m.pk for m in members],
         },
@@ -322,20 +144,20 @@ def ballot_update(
     candidates = candidates or {}
     ballot = _locked(ballot)
     _ensure_draft(ballot)
-    _check_version(ballot.lock_version, lock_version)
-    values = {f: settings.get(f, getattr(ballot, f)) for f in SETTING_FIELDS}
-    values["title"] = (values["title"] or "").strip()
-    values["award"] = values["award"] or ""
-    errors = _settings_errors(values)
-    if ballot.kind == BallotKind.AWARD and not values["award"]:
-        errors["award"] = "Chọn danh hiệu, hình thức khen thưởng được đề nghị."
+    check_version(ballot.lock_version, lock_version)
+    before = snapshot(ballot, SETTING_FIELDS)
+    for name in SETTING_FIELDS:
+        if name in settings:
+            setattr(ballot, name, settings[name])
+    ballot.title, ballot.award = (ballot.title or "").strip(), ballot.award or ""
+    errors = _settings_errors(ballot)
     existing = {c.pk: c for c in ballot.candidates.all()}
     for cid, (eligible, reason) in candidates.items():
         if cid not in existing:
             raise ValidationError("Danh sách ứng viên đã thay đổi; hãy tải lại trang.")
         reason = (reason or "").strip()
         if not eligible and not reason:
-            errors[f"r{cid}"] = "Ghi lý do không đưa đơn vị vào danh sách bầu."
+            errors[f"r{cid}"] = INELIGIBLE_NEEDS_REASON
         elif len(reason) > 500:
             errors[f"r{cid}"] = "Lý do tối đa 500 ký tự."
     member_ids = set(ballot.term.memberships.values_list("pk", flat=True))
@@ -347,14 +169,7 @@ def ballot_update(
     if errors:
         raise ValidationError(errors)
 
-    old, new = {}, {}
-    before = _settings_snapshot(ballot)
-    for field, value in values.items():
-        setattr(ballot, field, value)
-    after = _settings_snapshot(ballot)
-    for key in SETTING_FIELDS:
-        if before[key] != after[key]:
-            old[key], new[key] = before[key], after[key]
+    old, new = changed(before, snapshot(ballot, SETTING_FIELDS))
 
     changed_candidates = []
     for cid, (eligible, reason) in candidates.items():
@@ -446,7 +261,7 @@ def ballot_cast(
     blank ballot. The participation register's unique constraint makes a second cast of the unit
     impossible; the choices carry no unit, user or time, and the audit event carries no choice."""
     ballot = _locked(ballot)
-    _ensure_term_open(ballot)
+    ensure_term_open(ballot.term)
     if ballot.state != BallotState.OPEN:
         raise ValidationError(
             "Cuộc bỏ phiếu đã kết thúc." if ballot.state == BallotState.CLOSED else "Chưa mở bỏ phiếu."
@@ -506,12 +321,12 @@ def ballot_counts_save(
     the votes of every eligible candidate (`{candidate id: votes}`). Checked as a whole; nothing is
     stored unless everything fits."""
     ballot = _locked(ballot)
-    _ensure_term_open(ballot)
+    ensure_term_open(ballot.term)
     if ballot.mode != BallotMode.PAPER:
         raise ValidationError("Cuộc bỏ phiếu trực tuyến tự kiểm phiếu khi kết thúc.")
     if ballot.state != BallotState.OPEN:
         raise ValidationError("Chỉ nhập kết quả kiểm phiếu khi đang bỏ phiếu.")
-    _check_version(ballot.lock_version, lock_version)
+    check_version(ballot.lock_version, lock_version)
     candidates = {c.pk: c for c in ballot.candidates.filter(eligible=True)}
     if set(votes) != set(candidates):
         raise ValidationError("Danh sách bầu đã thay đổi; hãy tải lại trang.")
@@ -550,16 +365,11 @@ def ballot_close(*, ballot: Ballot, by: User | None) -> Ballot:
     ballot = _locked(ballot)
     if ballot.state == BallotState.CLOSED:
         return ballot
-    _ensure_term_open(ballot)
+    ensure_term_open(ballot.term)
     if ballot.state != BallotState.OPEN:
         raise ValidationError("Chưa mở bỏ phiếu.")
     present = ballot.present.count()
-    names = Membership.objects.with_unit_name().filter(pk=OuterRef("membership_id")).values("unit_name")[:1]
-    candidates = list(
-        ballot.candidates.filter(eligible=True)
-        .annotate(unit_name=Subquery(names), marks=Count("choices"))
-        .order_by("position", "pk")
-    )
+    candidates = selectors.counted_candidates(ballot)
     if ballot.mode == BallotMode.ONLINE:
         voted = ballot.participations.count()
         ballot.issued, ballot.returned, ballot.valid, ballot.invalid = present, voted, voted, 0
@@ -569,12 +379,7 @@ def ballot_close(*, ballot: Ballot, by: User | None) -> Ballot:
         _shake_the_box(ballot)
     elif ballot.issued is None or any(c.votes is None for c in candidates):
         raise ValidationError("Chưa nhập kết quả kiểm phiếu.")
-    denominator = {
-        ThresholdBase.PRESENT: present,
-        ThresholdBase.ALL: ballot.term.memberships.count(),
-        ThresholdBase.ISSUED: ballot.issued,
-    }[ballot.threshold_base]
-    result = ballot_result(
+    result = selectors.ballot_result(
         candidates=[
             {
                 "candidate": c.pk,
@@ -588,7 +393,7 @@ def ballot_close(*, ballot: Ballot, by: User | None) -> Ballot:
         quota=ballot.quota,
         threshold_percent=ballot.threshold_percent,
         threshold_strict=ballot.threshold_strict,
-        denominator=denominator,
+        denominator=selectors.threshold_denominator(ballot, present=present),
     )
     result["base"] = ballot.threshold_base
     result["present"] = present
@@ -630,7 +435,7 @@ def ballot_runoff(*, ballot: Ballot, by: User | None) -> Ballot:
     """A draft run-off of a closed ballot's tie: the tied units for the seats left, with the same
     threshold settings and the same members present. One run-off per ballot."""
     ballot = _locked(ballot)
-    _ensure_term_open(ballot)
+    ensure_term_open(ballot.term)
     if ballot.state != BallotState.CLOSED:
         raise ValidationError("Chỉ bầu lại sau khi cuộc bỏ phiếu đã kết thúc.")
     tie = (ballot.result or {}).get("tie") or []

@@ -10,18 +10,16 @@ from __future__ import annotations
 import re
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_POST
 
-from ballots import forms
+from ballots import forms, selectors
 from ballots import permissions as perms
 from ballots import services as ballot_services
-from ballots.models import Ballot, BallotMode, BallotParticipation, BallotPresence, BallotState
-from blocs import permissions as bloc_perms
+from ballots.models import SETTING_FIELDS, Ballot, BallotMode, BallotState
 from blocs.views.common import GET_POST, errors_to_form, errors_to_messages
 from config.pdf import render_pdf
 from province import catalogue
@@ -58,30 +56,20 @@ def _require_state(request: HttpRequest, ballot: Ballot, *, state: str, mode: st
 @GET_POST
 def ballots(request: HttpRequest, term_pk: int) -> HttpResponse:
     """The term's ballots, and the leader's form to create one (every member a candidate and present)."""
-    term = bloc_perms.get_term_for_user(request, term_pk)
-    bloc_perms.resolve_membership(request.user, term)
+    term = perms.get_term_for_user(request, term_pk, manage=request.method == "POST")
     can_create = perms.can_manage_ballots(request.user, term)
     form = forms.CreateForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST":
-        if not can_create:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                ballot = ballot_services.ballot_create(term=term, **form.cleaned_data, by=request.user)
-            except ValidationError as exc:
-                errors_to_form(form, exc)
-            else:
-                messages.success(
-                    request, "Đã tạo cuộc bỏ phiếu. Kiểm tra danh sách bầu và thành viên có mặt."
-                )
-                return redirect("ballots:ballot_edit", ballot.pk)
-    unit_id = request.user.unit_id or 0
-    listed = term.ballots.select_related("runoff_of").annotate(
-        own_present=Exists(BallotPresence.objects.filter(ballot=OuterRef("pk"), membership__unit_id=unit_id)),
-        own_voted=Exists(
-            BallotParticipation.objects.filter(ballot=OuterRef("pk"), membership__unit_id=unit_id)
-        ),
-    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            ballot = ballot_services.ballot_create(term=term, **form.cleaned_data, by=request.user)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, "Đã tạo cuộc bỏ phiếu. Kiểm tra danh sách bầu và thành viên có mặt.")
+            return redirect("ballots:ballot_edit", ballot.pk)
+    listed = list(selectors.term_ballots(term, unit_id=request.user.unit_id))
+    for b in listed:
+        b.can_vote = perms.can_cast(b, present=b.own_present, voted=b.own_voted)
     context = {"term": term, "ballots": listed, "form": form, "can_create": can_create}
     return render(request, "ballots/list.html", context, status=400 if form.errors else 200)
 
@@ -91,60 +79,31 @@ def ballots(request: HttpRequest, term_pk: int) -> HttpResponse:
 
 def _ballot_context(request: HttpRequest, ballot: Ballot) -> dict:
     """Settings, candidates, presence and the register; never a count (only the frozen result has them)."""
-    user, term = request.user, ballot.term
-    members = list(term.memberships.with_unit_name().order_by("position", "pk"))
-    names = {m.pk: m.unit_name for m in members}
-    candidates = list(
-        ballot.candidates.only("pk", "membership_id", "position", "eligible", "ineligible_reason").order_by(
-            "position", "pk"
-        )
-    )
-    for c in candidates:
-        c.unit_name = names.get(c.membership_id, "")
-    present = {p.membership_id: p.representative for p in ballot.present.all()}
-    voted = (
-        set(ballot.participations.values_list("membership_id", flat=True))
-        if ballot.mode == BallotMode.ONLINE and ballot.state != BallotState.DRAFT
-        else set()
-    )
-    for m in members:
-        m.present = m.pk in present
-        m.representative = present.get(m.pk, "")
-        m.voted = m.pk in voted
-    own = bloc_perms.term_membership(user, term)
-    manage = perms.can_manage_ballots(user, term)
+    lists = selectors.ballot_lists(ballot)
+    own = perms.own_membership(request.user, ballot.term)
     result = ballot.result if ballot.state == BallotState.CLOSED else None
     runoffs = list(ballot.runoffs.all()) if result and result["tie"] else []
+    voted = own is not None and own.pk in lists.voted
+    present = own is not None and own.pk in lists.present
     return {
         "ballot": ballot,
-        "term": term,
+        "term": ballot.term,
         "award_label": catalogue.label(ballot.award),
-        "members": members,
-        "candidates": candidates,
-        "eligible": [c for c in candidates if c.eligible],
-        "ineligible": [c for c in candidates if not c.eligible],
-        "present_count": len(present),
-        "quorum": len(present) * 2 > len(members),
+        "members": lists.members,
+        "candidates": lists.candidates,
+        "eligible": lists.eligible,
+        "ineligible": lists.ineligible,
+        "present_count": len(lists.present),
+        "quorum": lists.quorum,
         "result": result,
         "needs_runoff": bool(result and result["tie"]),
-        "can_manage": manage,
-        "can_edit": manage and ballot.state == BallotState.DRAFT,
-        "can_open": manage and ballot.state == BallotState.DRAFT,
-        "can_count": manage and ballot.state == BallotState.OPEN and ballot.mode == BallotMode.PAPER,
-        "counts_entered": ballot_services.has_counts(ballot),
-        "can_close": manage and ballot.state == BallotState.OPEN,
-        "can_runoff": manage and bool(result and result["tie"]) and not runoffs,
+        **perms.ballot_actions(request.user, ballot, runoffs=len(runoffs)),
+        "counts_entered": selectors.has_counts(ballot),
         "runoffs": runoffs,
         "own": own,
-        "can_vote": (
-            own is not None
-            and ballot.mode == BallotMode.ONLINE
-            and ballot.state == BallotState.OPEN
-            and own.pk in present
-            and own.pk not in voted
-        ),
-        "own_voted": own is not None and own.pk in voted,
-        "papers": ballot.mode == BallotMode.PAPER and ballot.state != BallotState.DRAFT,
+        "can_vote": perms.can_cast(ballot, present=present, voted=voted),
+        "own_voted": voted,
+        "papers": perms.has_papers(ballot),
     }
 
 
@@ -160,19 +119,14 @@ def ballot_edit(request: HttpRequest, pk: int) -> HttpResponse:
     ballot = perms.get_ballot_for_user(request, pk, manage=True)
     if not _require_state(request, ballot, state=BallotState.DRAFT):
         return redirect(ballot)
-    initial = {f: getattr(ballot, f) for f in ballot_services.SETTING_FIELDS} | {
-        "lock_version": ballot.lock_version
-    }
     posted = request.POST if request.method == "POST" else None
-    form = forms.EditForm(posted, initial=initial, ballot=ballot)
+    form = forms.EditForm(posted, ballot=ballot)
     context = _ballot_context(request, ballot)
     row_errors: dict[str, str] = {}
     if posted is not None:
         chosen, present = forms.parse_lists(posted, context["candidates"], [m.pk for m in context["members"]])
         if form.is_valid():
-            settings = {
-                f: form.cleaned_data[f] for f in ballot_services.SETTING_FIELDS if f in form.cleaned_data
-            }
+            settings = {f: form.cleaned_data[f] for f in SETTING_FIELDS if f in form.cleaned_data}
             try:
                 ballot_services.ballot_update(
                     ballot=ballot, settings=settings, candidates=chosen, present=present,
@@ -231,13 +185,10 @@ def ballot_open(request: HttpRequest, pk: int) -> HttpResponse:
 def ballot_vote(request: HttpRequest, pk: int) -> HttpResponse:
     """The online secret ballot of the user's unit: up to the quota of eligible candidates, or none."""
     ballot = perms.get_ballot_for_user(request, pk)
-    membership = bloc_perms.term_membership(request.user, ballot.term)
-    if membership is None:
-        raise PermissionDenied
+    membership = perms.get_voter_for_user(request, ballot)
     if not _require_state(request, ballot, state=BallotState.OPEN, mode=BallotMode.ONLINE):
         return redirect(ballot)
-    if not ballot.present.filter(membership=membership).exists():
-        raise PermissionDenied
+    perms.ensure_present(ballot, membership)
     voted = ballot.participations.filter(membership=membership).exists()
     if request.method == "POST":
         ids = forms.parse_choices(request.POST.getlist("candidate"))
@@ -334,7 +285,7 @@ def ballot_runoff(request: HttpRequest, pk: int) -> HttpResponse:
 def ballot_papers(request: HttpRequest, pk: int) -> HttpResponse:
     """One blank ballot paper per member present (no name, no number: the paper is secret)."""
     ballot = perms.get_ballot_for_user(request, pk)
-    if ballot.mode != BallotMode.PAPER or ballot.state == BallotState.DRAFT:
+    if not perms.has_papers(ballot):
         raise Http404
     context = _ballot_context(request, ballot)
     html = render_to_string(

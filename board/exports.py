@@ -6,7 +6,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from board import services as overview_services
+from board import selectors as overview_selectors
 from scoring.exports import header_row, workbook_bytes
 from scoring.tables import xlsx_row
 
@@ -21,7 +21,7 @@ OVERVIEW_COLUMNS = [
     "Hạn nộp phiếu tự chấm",
     "Phiếu tự chấm đã nộp",
     "Bình xét, suy tôn",
-    *[overview_services.DOCUMENT_SHORT[k] for k in overview_services.DOCUMENT_KINDS],
+    *[overview_selectors.DOCUMENT_SHORT[k] for k in overview_selectors.DOCUMENT_KINDS],
     "Đề nghị Cờ thi đua của Chính phủ",
     "Số việc đã xong (trên 4)",
     "Quá hạn",

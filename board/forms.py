@@ -1,13 +1,13 @@
 """Forms of the board's pages: the year's deadlines and the province's award decisions. They validate
-and clean; `scoring.services.overview` writes."""
+and clean; `board.services` writes. The decision's form is the AwardDecision model's: its rules and
+their messages are declared once, on the model."""
 
 from __future__ import annotations
 
 from django import forms
 
 from blocs.forms import DATE_WIDGET, LockVersionField, guard_text_fields
-from board.models import BoardDeadline
-from board.services import award_decision_errors
+from board.models import AwardDecision, BoardDeadline
 
 DATE_FORMATS = ["%d/%m/%Y"]
 DATE_INVALID = "Ngày không hợp lệ; nhập theo dạng dd/mm/yyyy, ví dụ 31/03/2025."
@@ -45,8 +45,10 @@ class DeadlinesForm(forms.Form):
         return data
 
 
-class AwardDecisionForm(forms.Form):
-    """The province's decision on one proposal; `membership` and `award` name the proposal."""
+class AwardDecisionForm(forms.ModelForm):
+    """The province's decision on one proposal; `membership` and `award` name the proposal. Give it a
+    new decision of the proposal as its instance and the stored one's values as its initial: checking
+    the form must not change what the page shows as recorded."""
 
     membership = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     award = forms.CharField(widget=forms.HiddenInput, max_length=10)
@@ -57,12 +59,23 @@ class AwardDecisionForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Chọn kết quả: được hay không được khen thưởng."},
     )
-    decision_number = forms.CharField(
-        label="Số quyết định", max_length=60, required=False, help_text="Ví dụ “125/QĐ-UBND”."
-    )
     decision_date = _date_field("Ngày quyết định")
-    note = forms.CharField(label="Ghi chú", max_length=500, required=False)
     lock_version = LockVersionField()
+
+    class Meta:
+        model = AwardDecision
+        fields = ["awarded", "decision_number", "decision_date", "note"]
+        help_texts = {"decision_number": "Ví dụ “125/QĐ-UBND”."}
+
+    field_order = [
+        "membership",
+        "award",
+        "awarded",
+        "decision_number",
+        "decision_date",
+        "note",
+        "lock_version",
+    ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,8 +85,10 @@ class AwardDecisionForm(forms.Form):
                 "required": "Thiếu thông tin đề nghị; hãy tải lại trang.",
                 "invalid": "Thiếu thông tin đề nghị; hãy tải lại trang.",
             }
-        self.fields["decision_number"].error_messages["max_length"] = "Số quyết định tối đa 60 ký tự."
-        self.fields["note"].error_messages["max_length"] = "Ghi chú tối đa 500 ký tự."
+        for name in ("decision_number", "note"):
+            self.fields[name].error_messages["max_length"] = AwardDecision._meta.get_field(
+                name
+            ).error_messages["max_length"]
 
     def cleaned_data_for_service(self) -> dict:
         """The decision's own fields (the proposal is named by the view, not trusted from the post)."""
@@ -82,15 +97,10 @@ class AwardDecisionForm(forms.Form):
             for name in ("awarded", "decision_number", "decision_date", "note", "lock_version")
         }
 
-    def clean(self):
-        data = super().clean()
-        if "awarded" in data:
-            errors = award_decision_errors(
-                awarded=data["awarded"],
-                decision_number=data.get("decision_number", ""),
-                decision_date=data.get("decision_date"),
+    def _update_errors(self, errors):
+        # A field the form already refused keeps its own message: the model saw it empty.
+        if hasattr(errors, "error_dict"):
+            errors = forms.ValidationError(
+                {f: e for f, e in errors.error_dict.items() if f not in self._errors}
             )
-            for name, message in errors.items():
-                if name not in self.errors:
-                    self.add_error(name, message)
-        return data
+        super()._update_errors(errors)

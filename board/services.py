@@ -1,349 +1,23 @@
-"""The board's overview of a year: every bloc's progress (agreement, scoring, vote, documents) against
-the board's deadlines, the province-wide count of Government-flag proposals, the board's deadlines,
-the province's award decisions and a unit's award history.
-
-Reads run a fixed number of queries whatever the number of blocs (counts are correlated subqueries
-of one query over the year's terms); writes are one transaction each, with their audit events.
-"""
+"""The board's writes: the deadlines it sets for every bloc of a year, and the province's decisions
+on the units the blocs proposed. One transaction each, with its audit events; the reads are in
+`board.selectors`."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from agreements.models import Agreement, AgreementStatus
-from ballots.models import Ballot, BallotState
-from blocs.audit import audit_record
-from blocs.models import Membership, Role, Term, Unit, User
+from blocs.audit import STALE, audit_record, check_version, snapshot
+from blocs.models import Membership, Term, User
+from board import selectors
 from board.models import AwardDecision, BoardDeadline
-from conferences.models import Document, DocumentKind, DocumentStatus
-from province import catalogue
-from province.models import AwardCode
-from scoring.models import Layer, ScoringState, Sheet, SheetStatus
 
-# Công văn 5007/BNV-TĐKT (2023): at most 20 % of the province's bloc-leading units may be proposed for
-# the Government flag. A setting of the year in principle; there is no model for it yet.
-GOVERNMENT_FLAG_SHARE_PERCENT = 20
-# The documents the overview follows, in the order they are due; the mid-year report is shown but
-# is not part of the year-end submission the board's deadline is about.
-DOCUMENT_KINDS = (
-    DocumentKind.REPORT_MIDYEAR,
-    DocumentKind.REPORT_YEAREND,
-    DocumentKind.MINUTES,
-    DocumentKind.PROPOSAL,
-)
-YEAREND_DOCUMENTS = (DocumentKind.REPORT_YEAREND, DocumentKind.MINUTES, DocumentKind.PROPOSAL)
-DOCUMENT_SHORT = {
-    DocumentKind.REPORT_MIDYEAR: "Báo cáo sơ kết 6 tháng",
-    DocumentKind.REPORT_YEAREND: "Báo cáo tổng kết",
-    DocumentKind.MINUTES: "Biên bản bình xét",
-    DocumentKind.PROPOSAL: "Tờ trình khen thưởng",
-}
-AGREEMENT_LABELS = {"": "Chưa có", **dict(AgreementStatus.choices)}
-SCORING_LABELS = {"": "Chưa có bảng tiêu chí", **dict(ScoringState.choices)}
-DOCUMENT_LABELS = {"": "Chưa có", DocumentStatus.DRAFT: "Dự thảo", DocumentStatus.SUBMITTED: "Đã gửi"}
 Item = BoardDeadline.Item
-
-
-# Reads ------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Step:
-    """One of the board's four milestones for one bloc: done or not, and overdue against its deadline."""
-
-    item: str
-    label: str
-    done: bool
-    due: date | None
-    overdue: bool
-
-
-@dataclass
-class OverviewRow:
-    term: Term
-    members: int
-    leader: Membership | None
-    deputy: Membership | None
-    agreement: str
-    scoring: str
-    deadline: datetime | None
-    submitted: int
-    ballots_draft: int
-    ballots_open: int
-    ballots_closed: int
-    documents: dict[str, str]
-    government_flag: int
-    steps: dict[str, Step] = field(default_factory=dict)
-
-    @property
-    def bloc(self):
-        return self.term.bloc
-
-    @property
-    def agreement_label(self) -> str:
-        return AGREEMENT_LABELS[self.agreement]
-
-    @property
-    def scoring_label(self) -> str:
-        return SCORING_LABELS[self.scoring]
-
-    @property
-    def ballots(self) -> int:
-        return self.ballots_draft + self.ballots_open + self.ballots_closed
-
-    @property
-    def vote_label(self) -> str:
-        if not self.ballots:
-            return "Chưa có cuộc bỏ phiếu"
-        if self.ballots_closed == self.ballots:
-            return f"Đã kết thúc ({self.ballots_closed}/{self.ballots})"
-        parts = []
-        if self.ballots_open:
-            parts.append(f"{self.ballots_open} đang bỏ phiếu")
-        if self.ballots_draft:
-            parts.append(f"{self.ballots_draft} đang chuẩn bị")
-        return ", ".join(parts) + f"; đã kết thúc {self.ballots_closed}/{self.ballots}"
-
-    @property
-    def document_rows(self) -> list[tuple[str, str, str]]:
-        """(kind, short name, status label) for each document the overview follows."""
-        return [(k, DOCUMENT_SHORT[k], DOCUMENT_LABELS[self.documents[k]]) for k in DOCUMENT_KINDS]
-
-    @property
-    def steps_done(self) -> int:
-        return sum(step.done for step in self.steps.values())
-
-    @property
-    def overdue(self) -> list[Step]:
-        return [step for step in self.steps.values() if step.overdue]
-
-
-def _count(queryset: QuerySet, by: str) -> Coalesce:
-    """The number of rows of a correlated subquery, 0 when there are none."""
-    counted = queryset.order_by().values(by).annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
-
-def _document_status(kind: str) -> Subquery:
-    return Subquery(
-        Document.objects.filter(term=OuterRef("pk"), kind=kind, ballot__isnull=True).values("status")[:1]
-    )
-
-
-def _terms_of(year: int, term_ids=None, *, steps_only: bool = False) -> QuerySet:
-    """The year's terms with every count and status the overview shows, in one query (plus one for
-    the leader and deputy). `steps_only`: only what the board's four steps need, without the
-    leadership (a dashboard's deadlines)."""
-    ballots = Ballot.objects.filter(term=OuterRef("pk"))
-    current = Agreement.objects.current().filter(term=OuterRef("pk"))
-    terms = Term.objects.for_year(year) if term_ids is None else Term.objects.filter(pk__in=term_ids)
-    shown = {
-        "agreement_status": Coalesce(Subquery(current.values("status")[:1]), Value("")),
-        "scoring_state": Coalesce(F("criteria_set__state"), Value("")),
-        "n_closed": _count(ballots.filter(state=BallotState.CLOSED), "term"),
-        **{
-            f"doc_{kind}": Coalesce(_document_status(kind), Value(""))
-            for kind in (YEAREND_DOCUMENTS if steps_only else DOCUMENT_KINDS)
-        },
-    }
-    if steps_only:
-        shown["n_open"] = _count(ballots.exclude(state=BallotState.CLOSED), "term")  # open or draft
-    else:
-        terms = terms.with_leadership()
-        shown |= {
-            "n_members": _count(Membership.objects.filter(term=OuterRef("pk")), "term"),
-            "scoring_deadline": F("criteria_set__deadline"),
-            "n_submitted": _count(
-                Sheet.objects.filter(
-                    criteria_set__term=OuterRef("pk"), layer=Layer.SELF, status=SheetStatus.SUBMITTED
-                ),
-                "criteria_set",
-            ),
-            "n_draft": _count(ballots.filter(state=BallotState.DRAFT), "term"),
-            "n_open": _count(ballots.filter(state=BallotState.OPEN), "term"),
-        }
-    return terms.select_related("bloc").annotate(**shown).order_by("bloc__name")
-
-
-def deadlines_for(year: int) -> dict[str, date]:
-    return dict(BoardDeadline.objects.filter(year=year).values_list("item", "due"))
-
-
-def government_flag_proposals(year: int) -> dict[int, set[int]]:
-    """The units proposed for the Government flag, per term: those selected on the year's closed
-    ballots for that award (a run-off's selection included)."""
-    proposed: dict[int, set[int]] = {}
-    ballots = (
-        Ballot.objects.filter(term__year=year, state=BallotState.CLOSED, award=AwardCode.FLAG_GOVERNMENT)
-        .order_by()
-        .values_list("term_id", "result")
-    )
-    for term_id, result in ballots:
-        chosen = proposed.setdefault(term_id, set())
-        chosen.update(s["membership"] for s in (result or {}).get("selected", []))
-    return proposed
-
-
-def government_flag_allowed(blocs: int) -> int:
-    """20 % of the bloc-leading units (one per bloc), rounded down."""
-    return blocs * GOVERNMENT_FLAG_SHARE_PERCENT // 100
-
-
-def government_flag_count(year: int) -> tuple[int, int]:
-    """(units proposed for the Government flag province-wide, the most that may be proposed)."""
-    blocs = Term.objects.for_year(year).count()
-    proposed = sum(len(units) for units in government_flag_proposals(year).values())
-    return proposed, government_flag_allowed(blocs)
-
-
-def _steps(row: OverviewRow, deadlines: Mapping[str, date], today: date) -> dict[str, Step]:
-    done = {
-        Item.AGREEMENT_SIGNED: row.agreement == AgreementStatus.SIGNED,
-        Item.SCORING_LOCKED: row.scoring == ScoringState.LOCKED,
-        Item.VOTE_CLOSED: row.ballots > 0 and row.ballots_closed == row.ballots,
-        Item.DOCUMENTS_SUBMITTED: all(
-            row.documents[k] == DocumentStatus.SUBMITTED for k in YEAREND_DOCUMENTS
-        ),
-    }
-    steps = {}
-    for item, label in Item.choices:
-        due = deadlines.get(item)
-        steps[item] = Step(item, label, done[item], due, due is not None and due < today and not done[item])
-    return steps
-
-
-def overview_rows(
-    year: int | None,
-    *,
-    today: date | None = None,
-    deadlines: Mapping[str, date] | None = None,
-    term_ids=None,
-    steps_only: bool = False,
-) -> list[OverviewRow]:
-    """One row per bloc with a term in `year`, by bloc name; overdue against the board's deadlines
-    (`deadlines_for(year)` unless given) as of `today` (the local date by default). Four queries
-    whatever the number of blocs (three when the deadlines are given). `steps_only` (a dashboard's
-    deadlines): one query, and rows that carry only what their steps need (no leader, deputy,
-    member or sheet count, scoring deadline or Government-flag count; draft and open ballots
-    counted together as open; the year-end documents only)."""
-    if year is None:
-        return []
-    today = today or timezone.localdate()
-    deadlines = deadlines_for(year) if deadlines is None else deadlines
-    flags = {} if steps_only else government_flag_proposals(year)
-    rows = []
-    kinds = YEAREND_DOCUMENTS if steps_only else DOCUMENT_KINDS
-    for term in _terms_of(year, term_ids, steps_only=steps_only):
-        leadership = {} if steps_only else {m.role: m for m in term.leadership}
-        row = OverviewRow(
-            term=term,
-            members=getattr(term, "n_members", 0),
-            leader=leadership.get(Role.LEADER),
-            deputy=leadership.get(Role.DEPUTY),
-            agreement=term.agreement_status,
-            scoring=term.scoring_state,
-            deadline=getattr(term, "scoring_deadline", None),
-            submitted=getattr(term, "n_submitted", 0),
-            ballots_draft=getattr(term, "n_draft", 0),
-            ballots_open=term.n_open,
-            ballots_closed=term.n_closed,
-            documents={kind: getattr(term, f"doc_{kind}") for kind in kinds},
-            government_flag=len(flags.get(term.pk, ())),
-        )
-        row.steps = _steps(row, deadlines, today)
-        rows.append(row)
-    return rows
-
-
-@dataclass
-class Proposal:
-    """A unit selected on a closed ballot for an award, and the province's decision on it if any."""
-
-    term: Term
-    membership: Membership
-    award: str
-    ballot: Ballot
-    votes: int | None
-    pct: Decimal | None
-    decision: AwardDecision | None = None
-
-    @property
-    def award_label(self) -> str:
-        return catalogue.label(self.award)
-
-    @property
-    def key(self) -> str:
-        return f"{self.membership.pk}-{self.award}"
-
-
-def _proposals(ballots, memberships: Mapping[int, Membership], decisions) -> list[Proposal]:
-    found: dict[tuple[int, str], Proposal] = {}
-    for ballot in ballots:
-        for chosen in (ballot.result or {}).get("selected", []):
-            membership = memberships.get(chosen["membership"])
-            key = (chosen["membership"], ballot.award)
-            if membership is None or key in found:
-                continue
-            pct = chosen.get("pct")
-            found[key] = Proposal(
-                term=ballot.term,
-                membership=membership,
-                award=ballot.award,
-                ballot=ballot,
-                votes=chosen.get("votes"),
-                pct=Decimal(pct) if pct is not None else None,
-            )
-    for decision in decisions:
-        proposal = found.get((decision.membership_id, decision.award))
-        if proposal is not None:
-            proposal.decision = decision
-    return list(found.values())
-
-
-def _closed_award_ballots() -> QuerySet:
-    return Ballot.objects.filter(state=BallotState.CLOSED).exclude(award="").order_by("closed_at", "pk")
-
-
-def term_proposals(term: Term) -> list[Proposal]:
-    """The units the term proposes per award (its closed ballots' selections), by award then votes,
-    each with the province's decision. Three queries."""
-    memberships = {m.pk: m for m in term.memberships.select_related("unit").with_unit_name()}
-    ballots = list(_closed_award_ballots().filter(term=term))
-    for ballot in ballots:
-        ballot.term = term
-    decisions = AwardDecision.objects.filter(term=term)
-    proposals = _proposals(ballots, memberships, decisions)
-    proposals.sort(key=lambda p: (catalogue.position(p.award), -(p.votes or 0), p.membership.position))
-    return proposals
-
-
-def unit_award_history(unit: Unit) -> list[Proposal]:
-    """Every proposal of the unit across the years, latest year first, with the decisions. Three
-    queries whatever the number of years."""
-    memberships = {
-        m.pk: m
-        for m in Membership.objects.filter(unit=unit).select_related("term__bloc", "unit").with_unit_name()
-    }
-    terms = {m.term_id: m.term for m in memberships.values()}
-    ballots = list(_closed_award_ballots().filter(term_id__in=terms))
-    for ballot in ballots:
-        ballot.term = terms[ballot.term_id]
-    decisions = AwardDecision.objects.filter(membership__unit=unit)
-    proposals = _proposals(ballots, memberships, decisions)
-    proposals.sort(key=lambda p: (-p.term.year, catalogue.position(p.award)))
-    return proposals
-
-
-# Writes -----------------------------------------------------------------------------------------
+DECISION_FIELDS = ["awarded", "decision_number", "decision_date", "note"]
 
 
 def _iso(value: date | None) -> str | None:
@@ -386,23 +60,6 @@ def deadlines_set(*, year: int, dues: Mapping[str, date | None], by: User | None
     return changed
 
 
-DECISION_FIELDS = ["awarded", "decision_number", "decision_date", "note"]
-
-
-def award_decision_errors(*, awarded: bool, decision_number: str, decision_date: date | None) -> dict:
-    errors = {}
-    if awarded and not decision_number:
-        errors["decision_number"] = "Được khen thưởng: ghi số quyết định."
-    if awarded and decision_date is None:
-        errors["decision_date"] = "Được khen thưởng: ghi ngày quyết định."
-    if decision_date is not None and decision_date > timezone.localdate():
-        errors["decision_date"] = "Ngày quyết định không được sau hôm nay."
-    return errors
-
-
-DECISION_STALE = "Người khác vừa sửa quyết định này. Hãy tải lại trang để xem bản mới nhất rồi sửa lại."
-
-
 @transaction.atomic
 def award_decision_record(
     *,
@@ -416,41 +73,37 @@ def award_decision_record(
     lock_version: int | None = None,
     by: User | None,
 ) -> AwardDecision:
-    """Record (or correct) the province's decision on a unit the term proposed for an award.
-    `lock_version` is the version of the decision the form showed, None when it showed none: a
-    decision recorded or corrected by someone else since is not overwritten (DECISION_STALE)."""
-    errors = award_decision_errors(
-        awarded=awarded, decision_number=decision_number, decision_date=decision_date
-    )
-    if errors:
-        raise ValidationError(errors)
-    if membership.term_id != term.pk or not any(
-        p.membership.pk == membership.pk and p.award == award for p in term_proposals(term)
-    ):
+    """Record (or correct) the province's decision on a unit the term proposed for an award, after
+    the decision's own rules (`AwardDecision`'s validators and `clean`). `lock_version` is the version
+    of the decision the form showed, None when it showed none: a decision recorded or corrected by
+    someone else since is not overwritten (STALE)."""
+    if membership.term_id != term.pk or not selectors.is_proposed(term, membership=membership, award=award):
         raise ValidationError("Đơn vị này không được khối đề nghị cho hình thức khen thưởng này.")
     decision = AwardDecision.objects.select_for_update().filter(membership=membership, award=award).first()
-    if (decision.lock_version if decision is not None else None) != lock_version:
-        raise ValidationError(DECISION_STALE, code="stale")
-    new = {
+    if decision is not None and lock_version is None:
+        raise ValidationError(STALE, code="stale")  # recorded since the form showed none
+    check_version(decision.lock_version if decision is not None else None, lock_version)
+    creating = decision is None
+    if creating:
+        decision = AwardDecision(term=term, membership=membership, award=award)
+    before = None if creating else snapshot(decision, DECISION_FIELDS)
+    values = {
         "awarded": awarded,
         "decision_number": decision_number,
-        "decision_date": _iso(decision_date),
+        "decision_date": decision_date,
         "note": note,
     }
-    if decision is None:
-        decision = AwardDecision(term=term, membership=membership, award=award)
-        old = None
-    else:
-        old = {f: getattr(decision, f) for f in DECISION_FIELDS}
-        old["decision_date"] = _iso(decision.decision_date)
-        if old == new:
-            return decision
-    decision.awarded, decision.decision_number = awarded, decision_number
-    decision.decision_date, decision.note = decision_date, note
+    for name, value in values.items():
+        setattr(decision, name, value)
+    # The term, the unit and the award are the proposal's, checked above; the rest is the user's.
+    decision.full_clean(exclude=["term", "membership", "award", "recorded_by"])
+    after = snapshot(decision, DECISION_FIELDS)
+    if after == before:
+        return decision
     decision.recorded_at = timezone.now()
     decision.recorded_by = by if by is not None and by.is_authenticated else None
-    if decision.pk is not None:
+    if not creating:
         decision.lock_version += 1
     decision.save()
-    audit_record(actor=by, action="award_decision.record", obj=decision, term=term, old=old, new=new)
+    audit_record(actor=by, action="award_decision.record", obj=decision, term=term, old=before, new=after)
     return decision

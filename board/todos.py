@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from blocs.models import Role, Term
 from blocs.todos import Todo
-from board.services import deadlines_for, overview_rows
+from board.selectors import deadlines_for, overview_rows
 
 DUE_SOON = timedelta(days=30)
 STEP_PAGES = {

@@ -2,7 +2,7 @@
 province's award decisions on a term's proposals, and a unit's award history.
 
 Board staff only, except the award history, which the unit's own users may read too. Anyone else
-gets a 404: these pages do not exist for them.
+gets a 404: these pages do not exist for them (`board.permissions`).
 """
 
 from __future__ import annotations
@@ -10,63 +10,34 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from blocs.models import Term, Unit
-from blocs.permissions import is_board
 from blocs.views.common import GET_POST, errors_to_form
-from blocs.years import selected_year
-from board import exports
+from board import exports, selectors
+from board import permissions as perms
 from board import services as service
 from board.forms import AwardDecisionForm, DeadlinesForm
+from board.models import AwardDecision
 from scoring.exports import attachment
-
-
-def _require_board(request: HttpRequest) -> None:
-    if not is_board(request.user):
-        raise Http404
-
-
-def get_unit_for_user(request: HttpRequest, pk: int) -> Unit:
-    """A unit's award history: board staff and the unit's own users; a 404 for anyone else."""
-    if not is_board(request.user) and request.user.unit_id != pk:
-        raise Http404
-    return get_object_or_404(Unit, pk=pk)
 
 
 def _overview_url(year: int | None) -> str:
     return reverse("board:overview") + (f"?year={year}" if year else "")
 
 
-def _summary(rows: list) -> dict:
-    """The Government-flag line, from the rows (`service.government_flag_count` without its queries:
-    a unit is in one bloc a year, so the blocs' proposals add up to the province's)."""
-    proposed = sum(row.government_flag for row in rows)
-    allowed = service.government_flag_allowed(len(rows))
-    return {
-        "proposed": proposed,
-        "allowed": allowed,
-        "blocs": len(rows),
-        "share": service.GOVERNMENT_FLAG_SHARE_PERCENT,
-        "over": proposed > allowed,
-        "excess": max(proposed - allowed, 0),
-    }
-
-
 @require_GET
 def overview(request: HttpRequest) -> HttpResponse:
-    _require_board(request)
-    year = selected_year(request)
-    due = service.deadlines_for(year) if year else {}
-    rows = service.overview_rows(year, deadlines=due)
+    year = perms.get_year_for_user(request)
+    due = selectors.deadlines_for(year) if year else {}
+    rows = selectors.overview_rows(year, deadlines=due)
     context = {
         "year": year,
         "rows": rows,
-        "flag": _summary(rows),
-        "deadlines": [(label, due.get(item)) for item, label in service.Item.choices],
+        "flag": selectors.government_flag_summary(rows),
+        "deadlines": [(label, due.get(item)) for item, label in selectors.Item.choices],
         "today": timezone.localdate(),
     }
     return render(request, "board/overview.html", context)
@@ -74,21 +45,20 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def overview_export(request: HttpRequest) -> HttpResponse:
-    _require_board(request)
-    year = selected_year(request)
-    rows = service.overview_rows(year)
+    year = perms.get_year_for_user(request)
+    rows = selectors.overview_rows(year)
     return attachment(
-        exports.overview_xlsx(year, rows, _summary(rows)), f"tong-hop-khoi-thi-dua-{year or '0'}.xlsx"
+        exports.overview_xlsx(year, rows, selectors.government_flag_summary(rows)),
+        f"tong-hop-khoi-thi-dua-{year or '0'}.xlsx",
     )
 
 
 @GET_POST
 def overview_deadlines(request: HttpRequest) -> HttpResponse:
-    _require_board(request)
-    year = selected_year(request)
+    year = perms.get_year_for_user(request)
     if year is None:
         raise Http404
-    current = service.deadlines_for(year)
+    current = selectors.deadlines_for(year)
     form = DeadlinesForm(request.POST or None, year=year, initial=current)
     if request.method == "POST" and form.is_valid():
         try:
@@ -103,7 +73,7 @@ def overview_deadlines(request: HttpRequest) -> HttpResponse:
     return render(request, "board/overview_deadlines.html", context, status=400 if form.errors else 200)
 
 
-def _decision_form(proposal, data=None) -> AwardDecisionForm:
+def _decision_form(proposal: selectors.AwardProposal, data=None) -> AwardDecisionForm:
     decision = proposal.decision
     initial = {"membership": proposal.membership.pk, "award": proposal.award}
     if decision is not None:
@@ -114,14 +84,30 @@ def _decision_form(proposal, data=None) -> AwardDecisionForm:
             "note": decision.note,
             "lock_version": decision.lock_version,
         }
-    return AwardDecisionForm(data, initial=initial, auto_id=f"id_{proposal.key}_%s")
+    instance = AwardDecision(term=proposal.term, membership=proposal.membership, award=proposal.award)
+    return AwardDecisionForm(data, instance=instance, initial=initial, auto_id=f"id_{proposal.key}_%s")
+
+
+def _record(request: HttpRequest, term, proposal: selectors.AwardProposal) -> bool:
+    """Record the posted decision on the proposal; its errors go on its form."""
+    form = proposal.form = _decision_form(proposal, request.POST)
+    if not form.is_valid():
+        return False
+    try:
+        service.award_decision_record(
+            term=term, membership=proposal.membership, award=proposal.award, by=request.user,
+            **form.cleaned_data_for_service(),
+        )  # fmt: skip
+    except ValidationError as exc:
+        errors_to_form(form, exc)
+        return False
+    return True
 
 
 @GET_POST
 def decisions(request: HttpRequest, term_pk: int) -> HttpResponse:
-    _require_board(request)
-    term = get_object_or_404(Term.objects.select_related("bloc"), pk=term_pk)
-    proposals = service.term_proposals(term)
+    term = perms.get_term_for_user(request, term_pk)
+    proposals = selectors.term_proposals(term)
     for p in proposals:
         p.form = _decision_form(p)
     if request.method == "POST":
@@ -129,22 +115,10 @@ def decisions(request: HttpRequest, term_pk: int) -> HttpResponse:
         proposal = next((p for p in proposals if p.key == key), None)
         if proposal is None:
             messages.error(request, "Không tìm thấy đề nghị này; hãy tải lại trang.")
+        elif _record(request, term, proposal):
+            messages.success(request, f"Đã ghi quyết định cho {proposal.membership.display_name}.")
+            return redirect("board:decisions", term.pk)
         else:
-            form = proposal.form = _decision_form(proposal, request.POST)
-            if form.is_valid():
-                try:
-                    service.award_decision_record(
-                        term=term,
-                        membership=proposal.membership,
-                        by=request.user,
-                        award=proposal.award,
-                        **form.cleaned_data_for_service(),
-                    )
-                except ValidationError as exc:
-                    errors_to_form(form, exc)
-                else:
-                    messages.success(request, f"Đã ghi quyết định cho {proposal.membership.display_name}.")
-                    return redirect("board:decisions", term.pk)
             messages.error(request, "Chưa ghi được quyết định; xem lỗi bên dưới.")
     context = {"term": term, "proposals": proposals}
     status = 400 if request.method == "POST" else 200
@@ -153,6 +127,10 @@ def decisions(request: HttpRequest, term_pk: int) -> HttpResponse:
 
 @require_GET
 def unit_awards(request: HttpRequest, unit_pk: int) -> HttpResponse:
-    unit = get_unit_for_user(request, unit_pk)
-    context = {"unit": unit, "proposals": service.unit_award_history(unit), "board": is_board(request.user)}
+    unit = perms.get_unit_for_user(request, unit_pk)
+    context = {
+        "unit": unit,
+        "proposals": selectors.unit_award_history(unit),
+        "board": perms.can_record_decisions(request.user),
+    }
     return render(request, "board/unit_awards.html", context)

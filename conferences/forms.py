@@ -1,4 +1,5 @@
-"""The conference form: it validates and cleans; the service writes."""
+"""The conference form: it validates and cleans; the service writes. It is the Conference model's:
+the conference's rules and their messages are declared once, on the model."""
 
 from __future__ import annotations
 
@@ -38,19 +39,9 @@ class ConferenceForm(forms.ModelForm):
         for name in ("start_time", "end_time"):
             self.fields[name].input_formats = TIME_FORMATS
             self.fields[name].error_messages["invalid"] = "Giờ không hợp lệ; nhập theo dạng 08:30."
-        self.fields["approved_count"].error_messages["min_value"] = "Số thông qua không được âm."
+        count = Conference._meta.get_field("approved_count")
+        self.fields["approved_count"].error_messages["min_value"] = count.error_messages["min_value"]
         self.fields["approved_count"].help_text = "Số thành viên biểu quyết thông qua biên bản khi bế mạc."
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("start_time"), data.get("end_time")
-        if start and end and end <= start:
-            self.add_error("end_time", "Giờ kết thúc phải sau giờ bắt đầu.")
-        return data
-
-    def _post_clean(self):
-        # The service sets the fields and validates the whole conference in its transaction.
-        pass
 
 
 def parse_attendance(data, members) -> dict[int, str]:

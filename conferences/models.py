@@ -6,6 +6,7 @@ no row.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -18,6 +19,9 @@ class ConferenceKind(models.TextChoices):
     SIGNING = "signing", "Hội nghị phát động và ký kết giao ước thi đua"
     MIDYEAR = "midyear", "Hội nghị sơ kết 6 tháng"
     YEAREND = "yearend", "Hội nghị tổng kết, bình xét, suy tôn"
+
+
+ENDS_AFTER_START = "Giờ kết thúc phải sau giờ bắt đầu."
 
 
 class Conference(models.Model):
@@ -39,7 +43,10 @@ class Conference(models.Model):
     notes = models.TextField("diễn biến, kết luận", max_length=20000, blank=True)
     # How many of those present approved the minutes at the end of the conference.
     approved_count = models.PositiveSmallIntegerField(
-        "số thành viên thông qua biên bản", null=True, blank=True
+        "số thành viên thông qua biên bản",
+        null=True,
+        blank=True,
+        error_messages={"min_value": "Số thông qua không được âm."},
     )
     lock_version = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -51,17 +58,27 @@ class Conference(models.Model):
         verbose_name_plural = "hội nghị"
         ordering = ["term", "kind"]
         constraints = [
-            models.UniqueConstraint(fields=["term", "kind"], name="conference_once_per_kind"),
+            models.UniqueConstraint(
+                fields=["term", "kind"],
+                name="conference_once_per_kind",
+                violation_error_message="Hội nghị này của năm đã được ghi nhận.",
+            ),
             models.CheckConstraint(
                 condition=Q(start_time__isnull=True)
                 | Q(end_time__isnull=True)
                 | Q(end_time__gt=F("start_time")),
                 name="conference_ends_after_start",
+                violation_error_message=ENDS_AFTER_START,
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} năm {self.term.year}"
+
+    def clean(self) -> None:
+        # On the end time, where the form shows it: the constraint above cannot name a field.
+        if self.start_time is not None and self.end_time is not None and self.end_time <= self.start_time:
+            raise ValidationError({"end_time": ENDS_AFTER_START})
 
 
 class ConferenceAttendance(models.Model):

@@ -10,6 +10,7 @@ khen thưởng 2022, Art. 26).
 
 from __future__ import annotations
 
+from ballots.selectors import term_proposals
 from conferences.models import Document
 from conferences.printing.common import BOARD_NAME, bloc_name, header, recipients, signer
 from conferences.printing.minutes import (
@@ -20,11 +21,11 @@ from conferences.printing.minutes import (
     load_ballots,
     load_term,
     load_yearend,
+    number,
     outcomes,
     paragraphs,
     scoring_table,
 )
-from province.models import AwardCode
 
 NBSP = "\u00a0"
 COUNCIL = "Hội đồng Thi đua - Khen thưởng tỉnh"
@@ -42,35 +43,27 @@ def proposal(document: Document) -> dict:
     if not head["number"]:
         # Room to write the number and the issuer's symbol by hand; no-break spaces, which HTML keeps.
         head["number_line"] = f"Số:{NBSP * 10}/TTr-{NBSP * 8}"
-    ballots = load_ballots(term)
-    by_pk = {b.pk: b for b in ballots}
-    decided = outcomes([ballot_summary(b, by_pk) for b in ballots])
     scores = {r["membership"]: r for r in scoring_table(term)["rows"]}
     facts = conference_facts(load_yearend(term))
 
-    groups: dict[str, list[dict]] = {}
-    for unit in decided["leading"]:
-        groups.setdefault(unit["award"] or AwardCode.FLAG_PROVINCE, []).append({**unit, "leading": True})
-    for award in decided["awards"]:
-        if award["units"]:
-            groups.setdefault(award["award"], []).extend({**u, "leading": False} for u in award["units"])
+    # The leading unit first under its award (see `ballots.selectors.proposals_of`), one row per unit.
+    groups: dict[str, list] = {}
+    for proposed in term_proposals(term):
+        groups.setdefault(proposed.award, []).append(proposed)
     awards = []
     for code in sorted(groups, key=lambda code: (award_rank(code), code)):
-        units, seen = [], set()
+        units = []
         for u in groups[code]:
-            if u["membership"] in seen:
-                continue
-            seen.add(u["membership"])
-            row = scores.get(u["membership"], {})
+            row = scores.get(u.membership_id, {})
             units.append(
                 {
-                    "membership": u["membership"],
-                    "unit": u["unit"],
+                    "membership": u.membership_id,
+                    "unit": u.unit,
                     "total": row.get("total", ""),
                     "rank": row.get("rank"),
-                    "votes": u["votes"],
-                    "pct": u["pct"],
-                    "leading": u["leading"],
+                    "votes": u.votes,
+                    "pct": number(u.pct),
+                    "leading": u.leading,
                 }
             )
         awards.append(

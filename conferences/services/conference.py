@@ -9,10 +9,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from agreements.models import Agreement
-from blocs.audit import audit_record, snapshot
+from blocs.audit import STALE, audit_record, check_version, ensure_term_open, locked, snapshot
 from blocs.models import Term, User
 from conferences.models import Conference, ConferenceAttendance, ConferenceKind
-from scoring.services.common import STALE
 
 FIELDS = [
     "date",
@@ -57,11 +56,11 @@ def conference_save(
     lock_version: int | None,
     by: User | None,
 ) -> Conference:
-    """Record (or correct) a conference of an open term: its own fields and, for the signing and
-    mid-year conferences, who attended (`{membership id: representative}`)."""
-    term = Term.objects.select_for_update().get(pk=term.pk)
-    if not term.is_open:
-        raise ValidationError(f"Năm thi đua {term.year} đã kết thúc; dữ liệu chỉ còn để xem.")
+    """Record (or correct) a conference of an open term: its own fields, after the conference's own
+    rules (`Conference`'s validators and `clean`), and, for the signing and mid-year conferences, who
+    attended (`{membership id: representative}`)."""
+    term = locked(Term, term.pk, related=("bloc",))  # with no `related`, locked() warns in Django 6.1
+    ensure_term_open(term)
     conference = Conference.objects.select_for_update().filter(term=term, kind=kind).first()
     creating = conference is None
     if creating:
@@ -70,8 +69,8 @@ def conference_save(
                 conference = Conference.objects.create(term=term, kind=kind, updated_by=by)
         except IntegrityError as exc:  # recorded by someone else a moment ago
             raise ValidationError(STALE, code="stale") from exc
-    elif lock_version is not None and conference.lock_version != lock_version:
-        raise ValidationError(STALE, code="stale")
+    else:
+        check_version(conference.lock_version, lock_version)
     fields = OWN_FIELDS[kind]
     before = {} if creating else snapshot(conference, fields)
     for field in fields:

@@ -10,16 +10,21 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from ballots.models import Ballot, BallotState
-from blocs import permissions as bloc_perms
 from blocs.documents import stored_file
 from blocs.views.common import GET_POST, errors_to_messages
 from conferences import document_forms as forms
 from conferences import printing
 from conferences.models import Document, DocumentKind
+from conferences.permissions import (
+    can_edit_documents,
+    can_upload_scan,
+    get_document_for_user,
+    get_term_for_user,
+)
 from conferences.services import documents as services
 
 # The kinds started once per term, in the order of the year; count minutes are per closed ballot.
@@ -32,23 +37,6 @@ TERM_KINDS = [
 KIND_LABELS = dict(DocumentKind.choices)
 FILES = {"pdf": ("pdf", "van-ban"), "signed": ("signed_scan", "van-ban-da-ky")}
 NOT_READY = "Mẫu in của loại văn bản này chưa sẵn sàng."
-
-
-def can_edit_documents(user, term) -> bool:
-    """Start, edit, submit, upload the scan: the term's leader while the term is open."""
-    return bloc_perms.is_leader(user, term)
-
-
-def get_document_for_user(request: HttpRequest, pk: int, *, write: bool = False) -> Document:
-    document = get_object_or_404(
-        Document.objects.select_related("term__bloc", "term__supervisor", "ballot"), pk=pk
-    )
-    bloc_perms.resolve_membership(request.user, document.term)
-    if not bloc_perms.can_view_term(request.user, document.term):
-        raise Http404
-    if write and not can_edit_documents(request.user, document.term):
-        raise PermissionDenied
-    return document
 
 
 def _print_data(document: Document) -> dict | None:
@@ -64,8 +52,7 @@ def _print_data(document: Document) -> dict | None:
 
 @require_GET
 def documents(request: HttpRequest, term_pk: int) -> HttpResponse:
-    term = bloc_perms.get_term_for_user(request, term_pk)
-    bloc_perms.resolve_membership(request.user, term)
+    term = get_term_for_user(request, term_pk)
     existing = list(Document.objects.filter(term=term).select_related("ballot").order_by("kind", "pk"))
     by_kind = {d.kind: d for d in existing if d.ballot_id is None}
     by_ballot = {d.ballot_id: d for d in existing if d.ballot_id is not None}
@@ -88,7 +75,7 @@ def documents(request: HttpRequest, term_pk: int) -> HttpResponse:
 def document_start(request: HttpRequest, term_pk: int, kind: str) -> HttpResponse:
     if kind not in DocumentKind.values:
         raise Http404
-    term = bloc_perms.get_term_for_user(request, term_pk)
+    term = get_term_for_user(request, term_pk)
     if not can_edit_documents(request.user, term):
         raise PermissionDenied
     ballot = None
@@ -206,10 +193,8 @@ def document_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @GET_POST
 def document_scan(request: HttpRequest, pk: int) -> HttpResponse:
-    # The leader while the term is open; board staff at any time, since sending the third document
-    # closes the term before its signed paper can come back.
     document = get_document_for_user(request, pk)
-    if not (can_edit_documents(request.user, document.term) or bloc_perms.is_board(request.user)):
+    if not can_upload_scan(request.user, document):
         raise PermissionDenied
     if not document.is_submitted or document.signed_scan:
         messages.error(

@@ -164,6 +164,19 @@ def test_a_blank_ballot_is_taken_from_the_page(client, term):
     assert ballot.participations.count() == 1 and not ballot.choices.exists()
 
 
+def test_the_list_offers_the_vote_to_a_present_unit_until_it_has_voted(client, term):
+    ballot = make_ballot(term, state="open")
+    a, b, *_, absent = members(term)
+    BallotPresence.objects.filter(ballot=ballot, membership=absent).delete()
+    link = f'href="/ballots/{ballot.pk}/vote/"'
+    client.force_login(make_user(unit=b.unit))
+    assert link in page_of(client.get(f"/terms/{term.pk}/ballots/"))
+    cast(ballot, b, a)
+    assert link not in page_of(client.get(f"/terms/{term.pk}/ballots/"))
+    client.force_login(make_user(unit=absent.unit))
+    assert link not in page_of(client.get(f"/terms/{term.pk}/ballots/"))
+
+
 def test_the_dashboard_asks_a_present_unit_to_vote_until_it_has(client, term):
     ballot = make_ballot(term, state="open", title="Bầu đơn vị dẫn đầu Khối thi đua năm 2024")
     absent = members(term)[4]

@@ -16,6 +16,7 @@ from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ballots import selectors as ballot_selectors
 from ballots import services as ballot_services
 from ballots.models import (
     Ballot,
@@ -26,7 +27,7 @@ from ballots.models import (
     BallotPresence,
     BallotState,
 )
-from ballots.services import ballot_result, percentage
+from ballots.selectors import ballot_result, percentage
 from blocs.models import AuditEvent, Role, TermStatus
 from blocs.services import term_close
 from tests.ballots.factories import candidate, cast, make_ballot, members
@@ -84,7 +85,7 @@ def test_a_new_ballot_lists_every_member_as_candidate_and_present_with_a_default
 
 def test_candidates_follow_the_ranking_when_there_is_one(term, monkeypatch):
     ranked = list(reversed(members(term)))
-    monkeypatch.setattr(ballot_services, "ranked_memberships", lambda t: ranked if t == term else [])
+    monkeypatch.setattr(ballot_selectors, "ranked_memberships", lambda t: ranked if t == term else [])
     ballot = ballot_services.ballot_create(term=term, kind=BallotKind.LEADING, by=None)
     order = list(ballot.candidates.order_by("position").values_list("membership_id", flat=True))
     assert order == [m.pk for m in ranked]

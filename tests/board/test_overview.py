@@ -19,7 +19,9 @@ from openpyxl import load_workbook
 
 from agreements.models import Agreement, AgreementStatus
 from ballots.models import Ballot, BallotState
+from blocs.audit import STALE
 from blocs.models import AuditEvent, Bloc, Membership, Role, Term, Unit, UnitName
+from board import selectors
 from board import services as service
 from board.models import AwardDecision, BoardDeadline
 from conferences.models import Document, DocumentKind, DocumentStatus
@@ -126,7 +128,7 @@ def row_html(page: str, bloc: Bloc) -> str:
     return found[0]
 
 
-def by_bloc(rows) -> dict[int, service.OverviewRow]:
+def by_bloc(rows) -> dict[int, selectors.OverviewRow]:
     return {row.term.bloc_id: row for row in rows}
 
 
@@ -184,7 +186,7 @@ def agreement_in_version(term: Term, version: int) -> Agreement:
 
 
 def test_rows_show_each_bloc_status(year_of_blocs):
-    rows = by_bloc(service.overview_rows(YEAR))
+    rows = by_bloc(selectors.overview_rows(YEAR))
     assert len(rows) == 4
     fresh, drafting = rows[year_of_blocs["fresh"].bloc_id], rows[year_of_blocs["drafting"].bloc_id]
     scoring, done = rows[year_of_blocs["scoring"].bloc_id], rows[year_of_blocs["done"].bloc_id]
@@ -254,7 +256,7 @@ def test_overdue_items_are_labelled_only_when_past_due_and_not_done(
             BoardDeadline(year=YEAR, item="documents_submitted", due=TODAY),  # due today: not yet overdue
         ]
     )
-    rows = by_bloc(service.overview_rows(YEAR))
+    rows = by_bloc(selectors.overview_rows(YEAR))
     scoring, done = rows[year_of_blocs["scoring"].bloc_id], rows[year_of_blocs["done"].bloc_id]
     assert [s.item for s in scoring.overdue] == ["agreement_signed", "scoring_locked"]
     assert done.overdue == []
@@ -269,9 +271,9 @@ def test_overdue_items_are_labelled_only_when_past_due_and_not_done(
 
     BoardDeadline.objects.filter(item="vote_closed").update(due=past)
     BoardDeadline.objects.filter(item="documents_submitted").update(due=past)
-    scoring = by_bloc(service.overview_rows(YEAR))[year_of_blocs["scoring"].bloc_id]
+    scoring = by_bloc(selectors.overview_rows(YEAR))[year_of_blocs["scoring"].bloc_id]
     assert len(scoring.overdue) == 4
-    assert by_bloc(service.overview_rows(YEAR))[year_of_blocs["done"].bloc_id].overdue == []
+    assert by_bloc(selectors.overview_rows(YEAR))[year_of_blocs["done"].bloc_id].overdue == []
 
 
 def test_a_dashboards_steps_read_alone_are_the_overviews_steps(year_of_blocs, frozen_today):
@@ -281,9 +283,9 @@ def test_a_dashboards_steps_read_alone_are_the_overviews_steps(year_of_blocs, fr
     )
     drafting = year_of_blocs["drafting"]  # a closed ballot beside its draft one: the vote is not over
     closed_ballot(drafting, award="co_tinh", selected=members(drafting)[:1])
-    full = by_bloc(service.overview_rows(YEAR))
+    full = by_bloc(selectors.overview_rows(YEAR))
     alone = by_bloc(
-        service.overview_rows(YEAR, steps_only=True, term_ids=[t.pk for t in year_of_blocs.values()])
+        selectors.overview_rows(YEAR, steps_only=True, term_ids=[t.pk for t in year_of_blocs.values()])
     )
     assert {bloc: row.steps for bloc, row in alone.items()} == {bloc: row.steps for bloc, row in full.items()}
     done = {
@@ -298,7 +300,7 @@ def test_a_dashboards_steps_read_alone_are_the_overviews_steps(year_of_blocs, fr
 
 
 def test_no_deadline_means_nothing_overdue(year_of_blocs, frozen_today):
-    assert all(row.overdue == [] for row in service.overview_rows(YEAR))
+    assert all(row.overdue == [] for row in selectors.overview_rows(YEAR))
 
 
 # The Government flag: at most 20 % of the bloc-leading units ----------------------------------------
@@ -306,7 +308,7 @@ def test_no_deadline_means_nothing_overdue(year_of_blocs, frozen_today):
 
 def test_government_flag_count_against_twenty_percent_of_blocs(client, board):
     terms = [make_term(year=YEAR, members=3) for _ in range(10)]
-    assert service.government_flag_count(YEAR) == (0, 2)
+    assert selectors.government_flag_count(YEAR) == (0, 2)
     closed_ballot(terms[0], award="co_cp", selected=members(terms[0])[:1])
     closed_ballot(terms[1], award="co_cp", selected=members(terms[1])[:1])
     # Not counted: another award, a ballot still open, another year.
@@ -316,24 +318,24 @@ def test_government_flag_count_against_twenty_percent_of_blocs(client, board):
     )
     other_year = make_term(year=YEAR - 1, members=2)
     closed_ballot(other_year, award="co_cp", selected=members(other_year)[:1])
-    assert service.government_flag_count(YEAR) == (2, 2)
+    assert selectors.government_flag_count(YEAR) == (2, 2)
     page = client.get(f"/overview/?year={YEAR}").content.decode()
     assert "2 đơn vị được các khối đề nghị; tối đa 2" in page and "Trong mức cho phép." in page
 
     closed_ballot(terms[4], award="co_cp", selected=members(terms[4])[:1])
-    assert service.government_flag_count(YEAR) == (3, 2)
+    assert selectors.government_flag_count(YEAR) == (3, 2)
     page = client.get(f"/overview/?year={YEAR}").content.decode()
     assert "overview-flag-over" in page and "Vượt mức cho phép 1 đơn vị." in page
 
 
 def test_government_flag_allowance_rounds_down_and_counts_a_runoff_once():
-    assert [service.government_flag_allowed(n) for n in (0, 4, 5, 9, 10, 14, 15)] == [0, 0, 1, 1, 2, 2, 3]
+    assert [selectors.government_flag_allowed(n) for n in (0, 4, 5, 9, 10, 14, 15)] == [0, 0, 1, 1, 2, 2, 3]
     term = make_term(year=YEAR, members=5)
     m = members(term)
     # The original ballot selected one unit; its run-off selected another; the same unit twice counts once.
     first = closed_ballot(term, award="co_cp", selected=[m[0]])
     closed_ballot(term, award="co_cp", selected=[m[1], m[0]], kind="runoff", runoff_of=first)
-    assert service.government_flag_count(YEAR) == (2, 0)
+    assert selectors.government_flag_count(YEAR) == (2, 0)
 
 
 def test_government_flag_from_a_ballot_closed_by_the_service():
@@ -345,8 +347,8 @@ def test_government_flag_from_a_ballot_closed_by_the_service():
     from ballots import services as ballot_services
 
     ballot_services.ballot_close(ballot=ballot, by=None)
-    assert service.government_flag_count(YEAR) == (1, 0)
-    assert service.government_flag_proposals(YEAR) == {term.pk: {deputy.pk}}
+    assert selectors.government_flag_count(YEAR) == (1, 0)
+    assert selectors.government_flag_proposals(YEAR) == {term.pk: {deputy.pk}}
 
 
 # The XLSX export ------------------------------------------------------------------------------------
@@ -372,7 +374,7 @@ def test_export_has_one_row_per_bloc_with_the_page_figures(client, board, year_o
     header = [c.value for c in sheet[3]]
     assert header[:3] == ["STT", "Khối thi đua", "Số thành viên"] and all(c.font.bold for c in sheet[3])
     data = [dict(zip(header, [c.value for c in r], strict=True)) for r in sheet.iter_rows(min_row=4)]
-    rows = service.overview_rows(YEAR)
+    rows = selectors.overview_rows(YEAR)
     assert len(data) == len(rows) == 4
     page = client.get(f"/overview/?year={YEAR}").content.decode()
     for line, row in zip(data, rows, strict=True):
@@ -497,7 +499,7 @@ def test_decisions_page_lists_the_proposals_per_award(client, board, proposed):
     assert flag < page.index(m[0].unit.name) < merit < page.index(m[1].unit.name)
     assert m[3].unit.name not in page and "Cờ thi đua của Chính phủ" not in page
     assert page.count("Chưa có quyết định của tỉnh.") == 3
-    assert [(p.membership.pk, p.award, p.votes) for p in service.term_proposals(term)] == [
+    assert [(p.membership.pk, p.award, p.votes) for p in selectors.term_proposals(term)] == [
         (m[0].pk, "co_tinh", 4), (m[1].pk, "bk_tinh", 3), (m[2].pk, "bk_tinh", 3),
     ]  # fmt: skip
 
@@ -545,7 +547,7 @@ def test_two_board_staff_deciding_the_same_proposal_at_once_the_second_is_told_t
 ):
     term, m = proposed
     url = f"/terms/{term.pk}/decisions/"
-    stale = "Người khác vừa sửa quyết định này. Hãy tải lại trang"
+    stale = STALE
     colleague = Client()
     colleague.force_login(make_user(board=True))
     # Both opened the page before any decision: the colleague records first.
@@ -589,6 +591,55 @@ def test_a_bad_decision_is_refused_with_a_message_and_nothing_changes(
     assert not AwardDecision.objects.exists() and not AuditEvent.objects.exists()
 
 
+def test_a_date_the_form_refused_keeps_its_own_message_only(client, board, proposed, frozen_today):
+    term, m = proposed
+    post = decision_post(m[1], "bk_tinh", decision_number="1/QĐ", decision_date="32/01/2025")
+    page = client.post(f"/terms/{term.pk}/decisions/", post).content.decode()
+    assert page.count("Ngày không hợp lệ") == 1 and "ghi ngày quyết định" not in page
+
+
+def test_the_decisions_rules_are_the_models_for_the_form_and_the_service(board, proposed, frozen_today):
+    from django.core.exceptions import ValidationError
+
+    from board.forms import AwardDecisionForm
+
+    term, m = proposed
+    with pytest.raises(ValidationError) as caught:
+        AwardDecision(term=term, membership=m[0], award="co_tinh", awarded=True).full_clean()
+    expected = {
+        "decision_number": ["Được khen thưởng: ghi số quyết định."],
+        "decision_date": ["Được khen thưởng: ghi ngày quyết định."],
+    }
+    assert caught.value.message_dict == expected
+    form = AwardDecisionForm(decision_post(m[0], "co_tinh"), instance=AwardDecision(term=term))
+    assert not form.is_valid() and {k: form.errors[k] for k in expected} == expected
+    with pytest.raises(ValidationError) as caught:
+        service.award_decision_record(term=term, membership=m[0], award="co_tinh", awarded=True, by=board)
+    assert caught.value.message_dict == expected
+    future = date(2025, 2, 2)
+    with pytest.raises(ValidationError, match="Ngày quyết định không được sau hôm nay."):
+        service.award_decision_record(
+            term=term, membership=m[0], award="co_tinh", awarded=True, decision_number="1",
+            decision_date=future, by=board,
+        )  # fmt: skip
+    assert not AwardDecision.objects.exists()
+
+
+def test_the_leading_unit_of_a_ballot_without_an_award_has_no_decision_to_record(client, board):
+    """The printed proposal lists it under the provincial flag (ballots.selectors); the board's pages
+    list the awards the ballots name, as they did before the two readings became one."""
+    from ballots import selectors as ballot_selectors
+
+    term = make_term(year=YEAR, members=3)
+    leader = members(term)[0]
+    closed_ballot(term, award="", kind="leading", selected=[leader])
+    assert [(p.membership_id, p.award) for p in ballot_selectors.term_proposals(term)] == [
+        (leader.pk, "co_tinh")
+    ]
+    assert selectors.term_proposals(term) == [] and selectors.unit_award_history(leader.unit) == []
+    assert "Chưa có quyết định của tỉnh." not in client.get(f"/terms/{term.pk}/decisions/").content.decode()
+
+
 def test_a_unit_that_was_not_proposed_gets_no_decision(client, board, proposed):
     term, m = proposed
     for data in (decision_post(m[3], "co_tinh", awarded="0"), decision_post(m[0], "bk_tinh", awarded="0"),
@@ -616,7 +667,7 @@ def test_unit_award_history_across_years_with_the_names_of_the_year(client, prop
     closed_ballot(earlier, award="bk_tinh", selected=[old_membership], votes=7)
     AwardDecision.objects.create(term=term, membership=m[0], award="co_tinh", awarded=True,
                                  decision_number="9/QĐ-UBND", decision_date=date(2025, 1, 20))  # fmt: skip
-    history = service.unit_award_history(unit)
+    history = selectors.unit_award_history(unit)
     assert [(p.term.year, p.award, p.votes, p.decision is not None) for p in history] == [
         (2024, "co_tinh", 4, True), (2023, "bk_tinh", 7, False),
     ]  # fmt: skip
@@ -666,7 +717,7 @@ def make_province(blocs: int, *, year: int, prefix: str) -> None:
         Ballot.objects.create(term=term, kind="award", title="Đang bầu", award="bk_tinh", state="open")
         closed_ballot(term, award="co_cp", selected=[ms[0]])
         closed_ballot(term, award="co_tinh", selected=[ms[0], ms[1]])
-        for kind in service.DOCUMENT_KINDS:
+        for kind in selectors.DOCUMENT_KINDS:
             document(term, kind, DocumentStatus.SUBMITTED if kind != DocumentKind.PROPOSAL else "draft")
     for item in BoardDeadline.Item.values:
         BoardDeadline.objects.create(year=year, item=item, due=date(year, 12, 31))
@@ -690,7 +741,7 @@ def test_overview_queries_do_not_grow_with_the_blocs(client, board):
     counts = {}
     for label, size, year in (("small", 5, 2021), ("large", 30, 2022)):
         make_province(size, year=year, prefix=label)
-        assert len(service.overview_rows(year)) == size
+        assert len(selectors.overview_rows(year)) == size
         counts[label] = {
             "overview": count_queries(client, f"/overview/?year={year}"),
             "overview_export": count_queries(client, f"/overview.xlsx?year={year}"),
@@ -700,13 +751,13 @@ def test_overview_queries_do_not_grow_with_the_blocs(client, board):
 
 def test_overview_rows_of_a_large_province_read_every_figure():
     make_province(3, year=2022, prefix="p")
-    for row in service.overview_rows(2022):
+    for row in selectors.overview_rows(2022):
         assert (row.members, row.agreement, row.submitted, row.ballots_open, row.ballots_closed) == (
             5, "signed", 3, 1, 2,
         )  # fmt: skip
         assert row.leader.display_name.startswith("Tên cũ") and row.government_flag == 1
         assert row.documents["proposal"] == "draft" and row.documents["report_yearend"] == "submitted"
-    assert service.government_flag_count(2022) == (3, 0)
+    assert selectors.government_flag_count(2022) == (3, 0)
 
 
 def test_overview_defaults_to_the_selected_year(client, board):

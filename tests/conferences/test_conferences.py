@@ -117,6 +117,32 @@ def test_a_stale_form_is_refused(client, term):
     assert conference.notes == "Lần một"
 
 
+def test_the_conference_rules_are_the_models_for_the_form_and_the_service(term):
+    from datetime import time
+
+    from django.core.exceptions import ValidationError
+
+    from conferences.forms import ConferenceForm
+    from conferences.services.conference import conference_save
+
+    message = "Giờ kết thúc phải sau giờ bắt đầu."
+    with pytest.raises(ValidationError) as caught:
+        Conference(kind="midyear", start_time=time(8), end_time=time(8)).full_clean(exclude=["term"])
+    assert caught.value.message_dict == {"end_time": [message]}
+    form = ConferenceForm({**MIDYEAR, "end_time": "08:00"}, kind="midyear")
+    assert not form.is_valid() and form.errors["end_time"] == [message]
+    before = db_state()
+    with pytest.raises(ValidationError) as caught:
+        conference_save(
+            term=term, kind="midyear", data={"start_time": time(8), "end_time": time(7)}, present=None,
+            lock_version=None, by=None,
+        )  # fmt: skip
+    assert caught.value.message_dict == {"end_time": [message]}
+    assert db_state() == before
+    constraint = next(c for c in Conference._meta.constraints if c.name == "conference_ends_after_start")
+    assert constraint.violation_error_message == message
+
+
 # Who may do what --------------------------------------------------------------------------------
 
 EDITORS = ["leader", "deputy"]
