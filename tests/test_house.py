@@ -27,7 +27,9 @@ MAX_VIEW_LINES = 40
 def app_modules():
     for app in [*PRODUCT, *TOOLS, "config"]:
         for path in sorted((ROOT / app).rglob("*.py")):
-            if "migrations" not in path.parts:
+            parts = path.relative_to(ROOT).parts
+            # Not the migrations, nor what a tool keeps beside its code (bench/.venv, .media…).
+            if "migrations" not in parts and not any(p.startswith(".") for p in parts):
                 yield path
 
 
