@@ -33,7 +33,7 @@ from blocs.models import Membership, Term, User
 from province import catalogue
 
 try:
-    from scoring.services.ranking import ranked_memberships
+    from scoring.selectors import ranked_memberships
 except ImportError:  # ranking is written alongside; until it lands, candidates follow the decision's order
     ranked_memberships = None
 

@@ -17,7 +17,7 @@ from conferences.printing import common
 from province import catalogue
 from scoring.arithmetic import figure, fmt
 from scoring.models import CriteriaSet
-from scoring.services.ranking import ranking, tie_rules
+from scoring.selectors import ranking, tie_rules
 
 ROLE_LABELS = {Role.LEADER: "Trưởng khối", Role.DEPUTY: "Phó Trưởng khối", Role.MEMBER: ""}
 BASE_LABELS = {

@@ -12,10 +12,9 @@ from django.utils import timezone
 
 from agreements.models import Agreement
 from ballots.models import BallotPresence, BallotState
-from blocs.audit import audit_record, snapshot
+from blocs.audit import STALE, audit_record, snapshot
 from blocs.models import Membership, Term, User
 from conferences.models import Conference, ConferenceAttendance, ConferenceKind
-from scoring.services.common import STALE
 
 FIELDS = [
     "date",
