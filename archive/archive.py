@@ -54,7 +54,7 @@ V1_SCHEMA = {
 }
 V1_UPGRADE = {
     **V1_SCHEMA,
-    "scoring": "0007_sheet",
+    "scoring": "0008_rule_messages",  # 0008 (the rules' messages) changed no row either
     "ballots": "0001_initial",
     "conferences": "0001_initial",
     "board": "0001_initial",
