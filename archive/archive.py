@@ -54,8 +54,8 @@ V1_SCHEMA = {
 }
 V1_UPGRADE = {
     **V1_SCHEMA,
-    "scoring": "0007_sheet",
-    # Their 0002 only declare rules and messages on the models (no SQL): the rows are the same.
+    "scoring": "0008_rule_messages",
+    # Their migrations since only declare rules and messages on the models (no SQL): the rows are the same.
     "ballots": "0002_ballot_rules_messages",
     "conferences": "0002_conference_rules_messages",
     "board": "0002_award_decision_rules_messages",

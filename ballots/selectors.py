@@ -27,11 +27,7 @@ from ballots.models import (
 )
 from blocs.models import Membership, Term
 from province.models import AwardCode
-
-try:
-    from scoring.services.ranking import ranked_memberships
-except ImportError:  # ranking is written alongside; until it lands, candidates follow the decision's order
-    ranked_memberships = None
+from scoring.selectors import ranked_memberships
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
@@ -129,10 +125,8 @@ def threshold_denominator(ballot: Ballot, *, present: int) -> int:
 
 
 def default_candidates(term: Term) -> list[Membership]:
-    """The term's members in rank order when the ranking exists, else in the formation decision's order."""
-    if ranked_memberships is not None:
-        return list(ranked_memberships(term))
-    return list(term.memberships.order_by("position", "pk"))
+    """The term's members in rank order, or in the formation decision's order while nothing is ranked."""
+    return list(ranked_memberships(term))
 
 
 # The pages --------------------------------------------------------------------------------------

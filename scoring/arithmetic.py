@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from scoring.models import Criterion, CriterionKind
@@ -20,6 +21,15 @@ _GROUPED = re.compile(r"^[0-9]{1,3}(\.[0-9]{3})+(,[0-9]+)?$")
 
 class Invalid(ValueError):
     """A value the user typed that cannot be taken; its message is Vietnamese."""
+
+
+@dataclass(frozen=True)
+class Cell:
+    """What was typed in one cell: the points (or the amount deducted), or the count / value achieved."""
+
+    points: Decimal | None = None
+    quantity: Decimal | None = None
+    note: str = ""
 
 
 def round2(value: Decimal) -> Decimal:

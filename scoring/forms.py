@@ -1,4 +1,5 @@
-"""Forms of the scoring app: they validate and clean; services write."""
+"""Forms of the scoring app: they validate and clean; services write. A form that edits a model
+derives from it (`ModelForm`), so the model's rules (`clean()`, constraints) give its messages."""
 
 from __future__ import annotations
 
@@ -6,12 +7,15 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
+from django.utils.text import capfirst
 
 from blocs.forms import LockVersionField, guard_text_fields, no_control_chars
 from blocs.models import Membership
 from blocs.uploads import tidy_name
 from scoring import arithmetic
-from scoring.models import CriteriaSet, Criterion, CriterionKind, FinalRule
+from scoring.arithmetic import Cell
+from scoring.models import CriteriaSet, Criterion, CriterionKind, Explanation, FinalRule, Sheet
+from scoring.selectors import FEWER_DEDUCTIONS, tie_rule_options
 
 DATETIME_FORMATS = ["%d/%m/%Y %H:%M", "%d/%m/%Y", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -69,6 +73,8 @@ class CriterionForm(forms.ModelForm):
     def __init__(self, *args, criteria_set: CriteriaSet, **kwargs):
         super().__init__(*args, **kwargs)
         guard_text_fields(self)
+        if self.instance.pk is None:
+            self.instance.criteria_set = criteria_set  # `Criterion.clean` checks the group's set
         self.fields["parent"].queryset = criteria_set.criteria.filter(kind=CriterionKind.GROUP).order_by(
             "position"
         )
@@ -85,10 +91,6 @@ class CriterionForm(forms.ModelForm):
         if data.get("max_points") is None:
             data["max_points"] = Decimal("0")
         return data
-
-    def _post_clean(self):
-        # The service sets the kind's irrelevant fields and checks the whole criterion.
-        pass
 
     def service_data(self) -> dict:
         return {name: self.cleaned_data.get(name) for name in self.Meta.fields}
@@ -111,8 +113,11 @@ class CreateSetForm(forms.Form):
         return self.sources.get(self.cleaned_data.get("source") or "")
 
 
-class TemplateForm(forms.Form):
-    name = forms.CharField(label="Tên bảng tiêu chí mẫu", max_length=300)
+class TemplateForm(forms.ModelForm):
+    class Meta:
+        model = CriteriaSet
+        fields = ["name"]
+        labels = {"name": "Tên bảng tiêu chí mẫu"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -136,8 +141,7 @@ class SettingsForm(forms.ModelForm):
         guard_text_fields(self)
         self.fields["final_rule"].choices = FinalRule.choices
         groups = self.instance.criteria.filter(kind=CriterionKind.GROUP).order_by("position")
-        choices = [("", "—"), ("fewer_deductions", "Ít điểm trừ hơn")]
-        choices += [(f"group:{g.pk}", f"Điểm nhóm {g.code or g.text[:40]} cao hơn") for g in groups]
+        choices = [("", "—"), *((rule.key, capfirst(rule.label)) for rule in tie_rule_options(groups))]
         current = [self._key(item) for item in self.instance.tie_break or []]
         for i in range(TIE_FIELDS):
             self.fields[f"tie_{i}"] = forms.ChoiceField(
@@ -147,9 +151,7 @@ class SettingsForm(forms.ModelForm):
 
     @staticmethod
     def _key(item: dict) -> str:
-        return (
-            "fewer_deductions" if item.get("rule") == "fewer_deductions" else f"group:{item.get('criterion')}"
-        )
+        return FEWER_DEDUCTIONS if item.get("rule") == FEWER_DEDUCTIONS else f"group:{item.get('criterion')}"
 
     def tie_break(self) -> list[dict]:
         """The chosen rules in order, without blanks or repeats."""
@@ -160,37 +162,37 @@ class SettingsForm(forms.ModelForm):
                 continue
             seen.add(key)
             rules.append(
-                {"rule": "fewer_deductions"}
-                if key == "fewer_deductions"
+                {"rule": FEWER_DEDUCTIONS}
+                if key == FEWER_DEDUCTIONS
                 else {"rule": "group", "criterion": int(key.split(":")[1])}
             )
         return rules
 
 
-class CrossForm(forms.Form):
-    reviewer = forms.ModelChoiceField(label="Đơn vị chấm chéo", queryset=None, empty_label="— chọn —")
-    subject = forms.ModelChoiceField(label="Chấm phiếu của đơn vị", queryset=None, empty_label="— chọn —")
+class CrossForm(forms.ModelForm):
+    """Member A cross-checks member B (never itself: the sheet's constraint says so)."""
+
+    class Meta:
+        model = Sheet
+        fields = ["reviewer", "subject"]
+        labels = {"reviewer": "Đơn vị chấm chéo", "subject": "Chấm phiếu của đơn vị"}
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
         ids = [m.pk for m in members]
         for name in ("reviewer", "subject"):
             field = self.fields[name]
+            field.required, field.empty_label = True, "— chọn —"
             field.queryset = Membership.objects.filter(pk__in=ids).with_unit_name().order_by("position")
             field.label_from_instance = lambda m: m.unit_name
             field.error_messages["invalid_choice"] = "Chọn một thành viên của khối."
 
-    def clean(self):
-        data = super().clean()
-        if data.get("reviewer") and data.get("reviewer") == data.get("subject"):
-            raise forms.ValidationError("Một đơn vị không chấm chéo phiếu của chính mình.")
-        return data
 
-
-class ExplanationForm(forms.Form):
-    text = forms.CharField(
-        label="Nội dung giải trình", max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
-    )
+class ExplanationForm(forms.ModelForm):
+    class Meta:
+        model = Explanation
+        fields = ["text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 5})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -250,9 +252,7 @@ class EvidenceForm(UploadForm):
 
 def parse_sheet(data, criteria: list[Criterion]) -> tuple[dict, dict[str, str]]:
     """The cells of a posted sheet: `c<pk>` holds the points (or count, or value achieved), `n<pk>`
-    the note. Returns ({pk: (points, quantity, note)}, {"c<pk>": message})."""
-    from scoring.services import Cell
-
+    the note. Returns ({pk: Cell}, {"c<pk>": message})."""
     cells, errors = {}, {}
     for criterion in criteria:
         if criterion.is_group:

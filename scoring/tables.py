@@ -2,7 +2,8 @@
 describes: one row per group or criterion, in print order, under fixed Vietnamese headers.
 
 An import is all or nothing: every row is checked first and all the problems are reported together,
-each with the row number the user sees in the spreadsheet. Numbers are Decimal throughout.
+each with the row number the user sees in the spreadsheet (`parse`; the import itself, a write, is
+`services.criteria_import`). Numbers are Decimal throughout.
 """
 
 from __future__ import annotations
@@ -19,14 +20,10 @@ from io import BytesIO, StringIO
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
-from django.db.models import ProtectedError
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 
-from blocs.audit import audit_record
-from blocs.models import User
 from blocs.uploads import detect_kind
 from scoring import arithmetic
 from scoring.models import (
@@ -35,8 +32,6 @@ from scoring.models import (
     CriteriaSet,
     Criterion,
     CriterionKind,
-    Score,
-    ScoringState,
 )
 
 # (field, header, XLSX column width), in the order of the file.
@@ -412,7 +407,7 @@ def _only_for(field: str, kinds: Iterable[CriterionKind]) -> str:
 
 
 def _kind_problems(kind: CriterionKind, numbers: dict[str, Decimal | None], indicator: str) -> list[str]:
-    """What the kind requires of the other columns (the rules of the criterion form, see services).
+    """What the kind requires of the other columns (the rules of `Criterion.clean`, told per column).
     A number missing from `numbers` did not read; it is reported already."""
     found = []
     top, step, unit = (numbers.get(field) for field in NUMBER_FIELDS)
@@ -480,76 +475,3 @@ def _parse_records(records: Iterator[Sequence[object]]) -> list[Row]:
     if not rows:
         raise ValidationError("Tệp không có dòng tiêu chí nào.", code="empty")
     return rows
-
-
-# Import ------------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def criteria_import(*, criteria_set: CriteriaSet, upload: UploadedFile, by: User | None) -> int:
-    """Replace the criteria of a set in setup by the rows of `upload`; returns how many were imported.
-
-    Tie-break rules that name a criterion are dropped: the criteria they named are gone.
-    """
-    criteria_set = (
-        CriteriaSet.objects.select_for_update(of=("self",)).select_related("term").get(pk=criteria_set.pk)
-    )
-    if criteria_set.term is not None and not criteria_set.term.is_open:
-        raise ValidationError(f"Năm thi đua {criteria_set.term.year} đã kết thúc; dữ liệu chỉ còn để xem.")
-    if criteria_set.state != ScoringState.SETUP:
-        raise ValidationError("Bảng tiêu chí đã mở chấm điểm, không thay được.")
-    if Score.objects.filter(criterion__criteria_set=criteria_set).exists():
-        raise ValidationError("Tiêu chí đã có điểm, không thay được bảng tiêu chí.")
-    rows = parse(upload)
-
-    existing = Criterion.objects.filter(criteria_set=criteria_set)
-    old = {"criteria": existing.count()}
-    try:
-        existing.filter(parent__isnull=False).delete()
-        existing.delete()
-    except ProtectedError as exc:
-        raise ValidationError(
-            "Tiêu chí đã có minh chứng hoặc giải trình, không thay được bảng tiêu chí."
-        ) from exc
-
-    group = None
-    top_position = child_position = 0
-    for row in rows:
-        if row.in_group:
-            child_position += 1
-            parent, position = group, child_position
-        else:
-            top_position += 1
-            parent, position = None, top_position
-        criterion = Criterion(
-            criteria_set=criteria_set,
-            parent=parent,
-            position=position,
-            code=row.code,
-            kind=row.kind,
-            text=row.text,
-            max_points=row.max_points,
-            step=row.step,
-            unit_points=row.unit_points,
-            indicator=row.indicator,
-            guidance=row.guidance,
-        )
-        try:
-            criterion.full_clean()
-        except ValidationError as exc:
-            raise ValidationError([f"Dòng {row.line}: {message}" for message in exc.messages]) from exc
-        criterion.save()
-        if row.is_group:
-            group, child_position = criterion, 0
-
-    new = {"criteria": len(rows), "file": upload.name}
-    kept = [rule for rule in criteria_set.tie_break if not (isinstance(rule, dict) and "criterion" in rule)]
-    if kept != criteria_set.tie_break:
-        old["tie_break"], new["tie_break"] = criteria_set.tie_break, kept
-        criteria_set.tie_break = kept
-        criteria_set.lock_version += 1
-        criteria_set.save(update_fields=["tie_break", "lock_version"])
-    audit_record(
-        actor=by, action="criteria.import", obj=criteria_set, term=criteria_set.term, old=old, new=new
-    )
-    return len(rows)

@@ -24,7 +24,7 @@ from province import catalogue
 from province.models import AwardCode
 from scoring.arithmetic import figure
 from scoring.models import CriteriaSet, ScoringState
-from scoring.services.ranking import ranking, tie_rules
+from scoring.selectors import ranking, tie_rules
 
 BLANK = "…"
 # The order in which awards are listed: the higher forms first.

@@ -1,7 +1,7 @@
 """The year-end and mid-year reports (báo cáo tổng kết, sơ kết công tác thi đua, khen thưởng).
 
 The leader writes the narrative; the members, the leadership, the registered titles and targets,
-the score table (the very figures of `scoring.services.ranking`), the vote and next year's leadership
+the score table (the very figures of `scoring.selectors.ranking`), the vote and next year's leadership
 are filled from the term's data, in a fixed number of queries whatever the size of the bloc.
 """
 
@@ -17,7 +17,7 @@ from conferences.printing import common
 from province import catalogue
 from scoring.arithmetic import figure, fmt
 from scoring.models import CriteriaSet
-from scoring.services.ranking import ranking, tie_rules
+from scoring.selectors import ranking, tie_rules
 
 ROLE_LABELS = {Role.LEADER: "Trưởng khối", Role.DEPUTY: "Phó Trưởng khối", Role.MEMBER: ""}
 BASE_LABELS = {

@@ -1,72 +1,50 @@
 """Writes of the scoring app: one transaction each, with its audit event (old value, new value).
 
 Split by subject; everything is re-exported here, so callers write `services.sheet_save(...)`.
+Reads (totals, the ranking, the grid) are in `scoring.selectors`; who may call which write, and
+when, in `scoring.permissions` (the services check the time windows again inside their lock).
 """
 
-from scoring.services.common import STALE
+from scoring.arithmetic import Cell
 from scoring.services.criteria import (
     CRITERION_FIELDS,
     SETTING_FIELDS,
-    accepting_self_assessment,
+    criteria_import,
     criteria_set_create,
     criteria_settings_update,
     criterion_add,
     criterion_move,
     criterion_remove,
     criterion_update,
-    is_past_deadline,
-    previous_set,
+    ranking_publish,
     scoring_lock,
     scoring_open,
     scoring_reopen,
 )
-from scoring.services.finals import final_scores_refresh, reviewed_points
-from scoring.services.ranking import (
-    FEWER_DEDUCTIONS,
-    group_totals,
-    ranked_memberships,
-    ranking,
-    ranking_publish,
-    tie_rules,
-    with_totals,
-)
+from scoring.services.finals import final_scores_refresh
 from scoring.services.review import (
-    accepting_reviews,
     cross_assign,
     cross_unassign,
     explanation_decide,
     explanation_file,
-    explanation_open,
     leader_review_start,
-    leader_reviewer,
-    lowered,
-    review_errors,
     review_save,
     review_submit,
 )
 from scoring.services.sheets import (
     EVIDENCE_KINDS,
-    Cell,
     evidence_add,
     evidence_remove,
-    missing_for_submit,
-    registered_targets,
-    self_sheet,
-    sheet_errors,
     sheet_save,
     sheet_submit,
-    sheet_totals,
 )
 
 __all__ = [
     "CRITERION_FIELDS",
     "EVIDENCE_KINDS",
-    "FEWER_DEDUCTIONS",
     "SETTING_FIELDS",
-    "STALE",
     "Cell",
-    "accepting_reviews",
-    "accepting_self_assessment",
+    "criteria_import",
     "criteria_set_create",
     "criteria_settings_update",
     "criterion_add",
@@ -79,31 +57,14 @@ __all__ = [
     "evidence_remove",
     "explanation_decide",
     "explanation_file",
-    "explanation_open",
     "final_scores_refresh",
-    "group_totals",
-    "is_past_deadline",
     "leader_review_start",
-    "leader_reviewer",
-    "lowered",
-    "missing_for_submit",
-    "previous_set",
-    "ranked_memberships",
-    "ranking",
     "ranking_publish",
-    "registered_targets",
-    "review_errors",
     "review_save",
     "review_submit",
-    "reviewed_points",
     "scoring_lock",
     "scoring_open",
     "scoring_reopen",
-    "self_sheet",
-    "sheet_errors",
     "sheet_save",
     "sheet_submit",
-    "sheet_totals",
-    "tie_rules",
-    "with_totals",
 ]

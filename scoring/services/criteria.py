@@ -1,26 +1,22 @@
-"""The criteria set: building it, its settings, opening, locking and reopening scoring."""
+"""The criteria set: building it (by hand or from a spreadsheet), its settings, opening, locking,
+reopening scoring and publishing the ranking."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, ProtectedError
 from django.utils import timezone
 
-from blocs.audit import audit_record, snapshot
+from blocs.audit import audit_record, check_version, ensure_term_open, locked, save_changes, snapshot
 from blocs.models import Term, User
 from blocs.services import term_require_leader
-from scoring import arithmetic
-from scoring.models import (
-    CriteriaSet,
-    Criterion,
-    CriterionKind,
-    ScoringState,
-)
-from scoring.services.common import _check_version, _ensure_setup, _ensure_term_open, _locked_set
+from scoring import tables
+from scoring.models import CriteriaSet, Criterion, CriterionKind, Score, ScoringState
+from scoring.permissions import is_past_deadline
 from scoring.services.finals import final_scores_refresh
 
 CRITERION_FIELDS = [
@@ -37,16 +33,19 @@ CRITERION_FIELDS = [
 SETTING_FIELDS = ["name", "final_rule", "tie_break", "explanation_deadline"]
 
 
+def locked_set(criteria_set: CriteriaSet) -> CriteriaSet:
+    """The set, locked until the transaction ends: every write of scoring takes this lock first, so
+    that writes to one term's scores happen one after the other."""
+    return locked(CriteriaSet, criteria_set.pk, related=("term__bloc",))
+
+
+def _ensure_setup(criteria_set: CriteriaSet) -> None:
+    ensure_term_open(criteria_set.term)
+    if criteria_set.state != ScoringState.SETUP:
+        raise ValidationError("Đã mở chấm điểm: bảng tiêu chí không sửa được nữa.")
+
+
 # Criteria sets ----------------------------------------------------------------------------------
-
-
-def previous_set(term: Term) -> CriteriaSet | None:
-    """The bloc's most recent earlier criteria set, to copy from."""
-    return (
-        CriteriaSet.objects.filter(term__bloc_id=term.bloc_id, term__year__lt=term.year)
-        .order_by("-term__year")
-        .first()
-    )
 
 
 def _copy_criteria(*, source: CriteriaSet, target: CriteriaSet) -> int:
@@ -81,7 +80,9 @@ def criteria_set_create(
         name = name or f"Bảng tiêu chí chấm điểm thi đua năm {term.year}"
     elif not name.strip():
         raise ValidationError("Đặt tên cho bảng tiêu chí mẫu.")
-    criteria_set = CriteriaSet.objects.create(term=term, name=name.strip())
+    criteria_set = CriteriaSet(term=term, name=name.strip())
+    criteria_set.full_clean()
+    criteria_set.save()
     copied = _copy_criteria(source=source, target=criteria_set) if source is not None else 0
     audit_record(
         actor=by,
@@ -97,80 +98,31 @@ def criteria_set_create(
 def criteria_settings_update(
     *, criteria_set: CriteriaSet, data: dict, lock_version: int | None, by: User | None
 ):
-    criteria_set = _locked_set(criteria_set)
-    _ensure_term_open(criteria_set)
-    _check_version(criteria_set.lock_version, lock_version)
-    before = snapshot(criteria_set, SETTING_FIELDS)
-    for field in SETTING_FIELDS:
-        if field in data:
-            setattr(criteria_set, field, data[field])
-    criteria_set.lock_version += 1
-    criteria_set.full_clean()
-    criteria_set.save()
-    after = snapshot(criteria_set, SETTING_FIELDS)
-    changed = [k for k in after if after[k] != before[k]]
-    if changed:
-        audit_record(
-            actor=by,
-            action="criteria.settings",
-            obj=criteria_set,
-            term=criteria_set.term,
-            old={k: before[k] for k in changed},
-            new={k: after[k] for k in changed},
-        )
-    if "final_rule" in changed and criteria_set.term is not None:
+    """Name, final rule, tie-break rules and explanation deadline (the model checks each). A change
+    of the final rule recomputes every final score."""
+    criteria_set = locked_set(criteria_set)
+    ensure_term_open(criteria_set.term)
+    check_version(criteria_set.lock_version, lock_version)
+    values = {field: data[field] for field in SETTING_FIELDS if field in data}
+    _old, new = save_changes(
+        criteria_set, values=values, by=by, action="criteria.settings", term=criteria_set.term
+    )
+    if "final_rule" in new and criteria_set.term is not None:
         final_scores_refresh(criteria_set=criteria_set)
     return criteria_set
 
 
-def _clean_criterion(criterion: Criterion) -> None:
-    if criterion.parent_id is not None:
-        parent = criterion.parent
-        if parent.criteria_set_id != criterion.criteria_set_id or not parent.is_group:
-            raise ValidationError({"parent": "Chỉ xếp tiêu chí vào một nhóm của cùng bảng."})
-        if criterion.is_group:
-            raise ValidationError({"parent": "Nhóm tiêu chí phải ở cấp cao nhất."})
-    if criterion.is_group:
-        criterion.max_points, criterion.step, criterion.unit_points, criterion.indicator = (
-            Decimal(0),
-            None,
-            None,
-            "",
-        )
-    if criterion.kind not in (CriterionKind.POINTS, CriterionKind.BONUS, CriterionKind.DEDUCTION):
-        criterion.step = None
-    if criterion.kind not in (CriterionKind.OCCURRENCE, CriterionKind.TARGET):
-        criterion.unit_points = None
-    if criterion.kind != CriterionKind.TARGET:
-        criterion.indicator = ""
-    errors = {}
-    if not criterion.is_group and (criterion.max_points is None or criterion.max_points <= 0):
-        errors["max_points"] = "Điểm tối đa phải lớn hơn 0."
-    if criterion.kind in (CriterionKind.POINTS, CriterionKind.BONUS, CriterionKind.DEDUCTION):
-        if criterion.step is None or criterion.step <= 0:
-            errors["step"] = "Ghi bước điểm (ví dụ 0,5)."
-        elif criterion.max_points and not arithmetic._on_step(criterion.max_points, criterion.step):
-            errors["step"] = "Điểm tối đa phải là bội của bước điểm."
-    if criterion.kind in (CriterionKind.OCCURRENCE, CriterionKind.TARGET) and not (
-        criterion.unit_points and criterion.unit_points > 0
-    ):
-        errors["unit_points"] = "Ghi số điểm cho mỗi lần hoặc mỗi 1 % chỉ tiêu."
-    if criterion.kind == CriterionKind.TARGET and not criterion.indicator.strip():
-        errors["indicator"] = "Ghi tên chỉ tiêu đăng ký dùng để tính điểm."
-    if errors:
-        raise ValidationError(errors)
-    criterion.full_clean()
-
-
 @transaction.atomic
 def criterion_add(*, criteria_set: CriteriaSet, data: dict, by: User | None) -> Criterion:
-    criteria_set = _locked_set(criteria_set)
+    """A group or criterion at the end of its level; `Criterion.clean` clears what its kind does not
+    use and tells what it lacks."""
+    criteria_set = locked_set(criteria_set)
     _ensure_setup(criteria_set)
     parent = data.get("parent")
     siblings = criteria_set.criteria.filter(parent=parent)
     position = (siblings.aggregate(m=Max("position"))["m"] or 0) + 1
     criterion = Criterion(criteria_set=criteria_set, position=position, **data)
-    _clean_criterion(criterion)
+    criterion.full_clean()
     criterion.save()
     audit_record(
         actor=by,
@@ -184,34 +136,31 @@ def criterion_add(*, criteria_set: CriteriaSet, data: dict, by: User | None) -> 
 
 @transaction.atomic
 def criterion_update(*, criterion: Criterion, data: dict, by: User | None) -> Criterion:
-    criteria_set = _locked_set(criterion.criteria_set)
+    criteria_set = locked_set(criterion.criteria_set)
     _ensure_setup(criteria_set)
     criterion = Criterion.objects.get(pk=criterion.pk)
-    before = snapshot(criterion, CRITERION_FIELDS)
     if "kind" in data and (data["kind"] == CriterionKind.GROUP) != criterion.is_group:
         raise ValidationError({"kind": "Không đổi được giữa nhóm và tiêu chí; hãy xóa rồi thêm mới."})
-    for field, value in data.items():
-        setattr(criterion, field, value)
-    _clean_criterion(criterion)
-    criterion.save()
-    after = snapshot(criterion, CRITERION_FIELDS)
-    changed = [k for k in after if after[k] != before[k]]
-    if changed:
-        audit_record(
-            actor=by,
-            action="criterion.update",
-            obj=criterion,
-            term=criteria_set.term,
-            old={k: before[k] for k in changed},
-            new={k: after[k] for k in changed},
-        )
+    # Every field the kind may clear is audited and saved, not only those posted.
+    values = {f: getattr(criterion, f) for f in CRITERION_FIELDS}
+    values |= {f: v for f, v in data.items() if f != "parent"}
+    if "parent" in data:
+        values["parent_id"] = data["parent"].pk if data["parent"] is not None else None
+    save_changes(
+        criterion,
+        values=values,
+        by=by,
+        action="criterion.update",
+        term=criteria_set.term,
+        version_field=None,
+    )
     return criterion
 
 
 @transaction.atomic
 def criterion_move(*, criterion: Criterion, direction: int, by: User | None) -> None:
     """Swap with the previous (-1) or next (+1) sibling."""
-    criteria_set = _locked_set(criterion.criteria_set)
+    criteria_set = locked_set(criterion.criteria_set)
     _ensure_setup(criteria_set)
     siblings = list(criteria_set.criteria.filter(parent_id=criterion.parent_id).order_by("position", "pk"))
     index = next(i for i, c in enumerate(siblings) if c.pk == criterion.pk)
@@ -229,7 +178,7 @@ def criterion_move(*, criterion: Criterion, direction: int, by: User | None) -> 
 
 @transaction.atomic
 def criterion_remove(*, criterion: Criterion, by: User | None) -> None:
-    criteria_set = _locked_set(criterion.criteria_set)
+    criteria_set = locked_set(criterion.criteria_set)
     _ensure_setup(criteria_set)
     if criterion.children.exists():
         raise ValidationError("Nhóm còn tiêu chí; hãy xóa hoặc chuyển các tiêu chí trong nhóm trước.")
@@ -240,12 +189,12 @@ def criterion_remove(*, criterion: Criterion, by: User | None) -> None:
     criterion.delete()
 
 
-# Opening, locking and reopening -----------------------------------------------------------------
+# Opening, locking, reopening, publishing ---------------------------------------------------------
 
 
 @transaction.atomic
 def scoring_open(*, criteria_set: CriteriaSet, deadline: datetime, by: User | None) -> CriteriaSet:
-    criteria_set = _locked_set(criteria_set)
+    criteria_set = locked_set(criteria_set)
     if criteria_set.is_template:
         raise ValidationError("Bảng tiêu chí mẫu không dùng để chấm điểm.")
     _ensure_setup(criteria_set)
@@ -260,6 +209,7 @@ def scoring_open(*, criteria_set: CriteriaSet, deadline: datetime, by: User | No
     criteria_set.deadline = deadline
     criteria_set.opened_at = timezone.now()
     criteria_set.lock_version += 1
+    criteria_set.full_clean()
     criteria_set.save()
     audit_record(
         actor=by,
@@ -274,13 +224,14 @@ def scoring_open(*, criteria_set: CriteriaSet, deadline: datetime, by: User | No
 
 @transaction.atomic
 def scoring_lock(*, criteria_set: CriteriaSet, by: User | None) -> CriteriaSet:
-    criteria_set = _locked_set(criteria_set)
-    _ensure_term_open(criteria_set)
+    criteria_set = locked_set(criteria_set)
+    ensure_term_open(criteria_set.term)
     if criteria_set.state != ScoringState.OPEN:
         raise ValidationError("Chỉ khóa được khi đang chấm điểm.")
     criteria_set.state = ScoringState.LOCKED
     criteria_set.locked_at = timezone.now()
     criteria_set.lock_version += 1
+    criteria_set.full_clean()
     criteria_set.save()
     audit_record(
         actor=by,
@@ -298,8 +249,8 @@ def scoring_reopen(
     *, criteria_set: CriteriaSet, deadline: datetime, reason: str, by: User | None
 ) -> CriteriaSet:
     """Board staff reopen scoring after the lock or the deadline, with a reason and a new deadline."""
-    criteria_set = _locked_set(criteria_set)
-    _ensure_term_open(criteria_set)
+    criteria_set = locked_set(criteria_set)
+    ensure_term_open(criteria_set.term)
     if not reason.strip():
         raise ValidationError({"reason": "Ghi lý do mở lại."})
     if criteria_set.state == ScoringState.SETUP:
@@ -314,6 +265,7 @@ def scoring_reopen(
     criteria_set.locked_at = None
     criteria_set.published_at = None  # the ranking may change: members see it again once republished
     criteria_set.lock_version += 1
+    criteria_set.full_clean()
     criteria_set.save()
     audit_record(
         actor=by,
@@ -327,14 +279,91 @@ def scoring_reopen(
     return criteria_set
 
 
-def is_past_deadline(criteria_set: CriteriaSet) -> bool:
-    return criteria_set.deadline is not None and timezone.now() > criteria_set.deadline
-
-
-def accepting_self_assessment(criteria_set: CriteriaSet) -> bool:
-    return (
-        criteria_set.state == ScoringState.OPEN
-        and not is_past_deadline(criteria_set)
-        and criteria_set.term is not None
-        and criteria_set.term.is_open
+@transaction.atomic
+def ranking_publish(*, criteria_set: CriteriaSet, by: User | None) -> CriteriaSet:
+    """The leader publishes the ranking to the members, once scoring is locked."""
+    criteria_set = locked_set(criteria_set)
+    if criteria_set.state != ScoringState.LOCKED:
+        raise ValidationError("Khóa chấm điểm trước khi công bố xếp hạng.")
+    if criteria_set.published_at is not None:
+        return criteria_set
+    criteria_set.published_at = timezone.now()
+    criteria_set.save(update_fields=["published_at"])
+    audit_record(
+        actor=by,
+        action="ranking.publish",
+        obj=criteria_set,
+        term=criteria_set.term,
+        new={"published_at": criteria_set.published_at.isoformat()},
     )
+    return criteria_set
+
+
+# Import from a spreadsheet ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def criteria_import(*, criteria_set: CriteriaSet, upload: UploadedFile, by: User | None) -> int:
+    """Replace the criteria of a set in setup by the rows of `upload`; returns how many were imported.
+
+    Tie-break rules that name a criterion are dropped: the criteria they named are gone.
+    """
+    criteria_set = locked_set(criteria_set)
+    ensure_term_open(criteria_set.term)
+    if criteria_set.state != ScoringState.SETUP:
+        raise ValidationError("Bảng tiêu chí đã mở chấm điểm, không thay được.")
+    if Score.objects.filter(criterion__criteria_set=criteria_set).exists():
+        raise ValidationError("Tiêu chí đã có điểm, không thay được bảng tiêu chí.")
+    rows = tables.parse(upload)
+
+    existing = Criterion.objects.filter(criteria_set=criteria_set)
+    old = {"criteria": existing.count()}
+    try:
+        existing.filter(parent__isnull=False).delete()
+        existing.delete()
+    except ProtectedError as exc:
+        raise ValidationError(
+            "Tiêu chí đã có minh chứng hoặc giải trình, không thay được bảng tiêu chí."
+        ) from exc
+
+    group = None
+    top_position = child_position = 0
+    for row in rows:
+        if row.in_group:
+            child_position += 1
+            parent, position = group, child_position
+        else:
+            top_position += 1
+            parent, position = None, top_position
+        criterion = Criterion(
+            criteria_set=criteria_set,
+            parent=parent,
+            position=position,
+            code=row.code,
+            kind=row.kind,
+            text=row.text,
+            max_points=row.max_points,
+            step=row.step,
+            unit_points=row.unit_points,
+            indicator=row.indicator,
+            guidance=row.guidance,
+        )
+        try:
+            criterion.full_clean()
+        except ValidationError as exc:
+            raise ValidationError([f"Dòng {row.line}: {message}" for message in exc.messages]) from exc
+        criterion.save()
+        if row.is_group:
+            group, child_position = criterion, 0
+
+    new = {"criteria": len(rows), "file": upload.name}
+    kept = [rule for rule in criteria_set.tie_break if not (isinstance(rule, dict) and "criterion" in rule)]
+    if kept != criteria_set.tie_break:
+        old["tie_break"], new["tie_break"] = criteria_set.tie_break, kept
+        criteria_set.tie_break = kept
+        criteria_set.lock_version += 1
+        criteria_set.save(update_fields=["tie_break", "lock_version"])
+    audit_record(
+        actor=by, action="criteria.import", obj=criteria_set, term=criteria_set.term, old=old, new=new
+    )
+    return len(rows)

@@ -1,48 +1,11 @@
 """Final scores: derived, never typed. `final_scores_refresh` recomputes a member's rows from its
-submitted sheets under the term's rule whenever one of them changes, in the same transaction."""
+submitted sheets under the term's rule whenever one of them changes, in the same transaction (how
+they add up to totals and ranks: `scoring.selectors`)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from decimal import Decimal
-
-from blocs.models import Membership
-from scoring import arithmetic
-from scoring.models import (
-    CriteriaSet,
-    Explanation,
-    FinalRule,
-    FinalScore,
-    FinalSource,
-    Layer,
-    Score,
-    Sheet,
-    SheetStatus,
-)
-
-
-def _reviewed(criteria_set: CriteriaSet, subject_ids) -> dict[tuple[int, int], tuple[Decimal, str]]:
-    """The reviewed score per (subject, criterion) under the set's rule, from submitted reviews."""
-    layer = Layer.LEADER if criteria_set.final_rule == FinalRule.LEADER else Layer.CROSS
-    rows = Score.objects.filter(
-        sheet__criteria_set=criteria_set,
-        sheet__subject_id__in=subject_ids,
-        sheet__layer=layer,
-        sheet__status=SheetStatus.SUBMITTED,
-    ).values_list("sheet__subject_id", "criterion_id", "points")
-    if layer == Layer.LEADER:
-        return {(s, c): (p, FinalSource.LEADER) for s, c, p in rows}
-    # The mean of the cross-checkers' sheets, half-up to 2 decimals. Decimal in Python, because
-    # SQLite's AVG returns a float; the subject's own sheet is never a cross sheet (a constraint).
-    collected: dict[tuple[int, int], list[Decimal]] = defaultdict(list)
-    for s, c, p in rows:
-        collected[(s, c)].append(p)
-    return {key: (arithmetic.round2(sum(v) / len(v)), FinalSource.CROSS) for key, v in collected.items()}
-
-
-def reviewed_points(criteria_set: CriteriaSet, subject: Membership) -> dict[int, Decimal]:
-    """The reviewed score of each criterion of one member under the rule (what an explanation answers)."""
-    return {c: p for (_s, c), (p, _src) in _reviewed(criteria_set, [subject.pk]).items()}
+from scoring.models import CriteriaSet, Explanation, FinalScore, FinalSource, Layer, Score, Sheet, SheetStatus
+from scoring.selectors import reviewed_scores
 
 
 def final_scores_refresh(*, criteria_set: CriteriaSet, subjects=None) -> None:
@@ -66,7 +29,7 @@ def final_scores_refresh(*, criteria_set: CriteriaSet, subjects=None) -> None:
             sheet__layer=Layer.SELF,
         ).values_list("sheet__subject_id", "criterion_id", "points")
     }
-    reviewed = _reviewed(criteria_set, submitted)
+    reviewed = reviewed_scores(criteria_set, submitted)
     decided = {
         (s, c): p
         for s, c, p in Explanation.objects.filter(

@@ -13,39 +13,20 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from blocs.audit import audit_record
-from blocs.models import Membership, Role, User
-from scoring import arithmetic
-from scoring.models import (
-    SCORED_KINDS,
-    CriteriaSet,
-    Criterion,
-    Explanation,
-    Layer,
-    Score,
-    ScoringState,
-    Sheet,
-    SheetStatus,
-)
-from scoring.services.common import _check_version, _ensure_term_open, _locked_set
-from scoring.services.finals import final_scores_refresh, reviewed_points
-from scoring.services.sheets import Cell, _apply, _evaluate
-
-REVIEW_LAYERS = (Layer.LEADER, Layer.CROSS)
-
-
-def accepting_reviews(criteria_set: CriteriaSet) -> bool:
-    """Reviews, explanations and decisions go on while scoring is open (the deadline is the members')."""
-    return (
-        criteria_set.state == ScoringState.OPEN
-        and criteria_set.term is not None
-        and criteria_set.term.is_open
-    )
+from blocs.audit import audit_record, check_version, ensure_term_open, locked
+from blocs.models import Membership, User
+from scoring import arithmetic, selectors
+from scoring.arithmetic import Cell
+from scoring.models import SCORED_KINDS, CriteriaSet, Criterion, Explanation, Layer, Sheet, SheetStatus
+from scoring.permissions import accepting_reviews, explanation_open
+from scoring.services.criteria import locked_set
+from scoring.services.finals import final_scores_refresh
+from scoring.services.sheets import apply_changes
 
 
 def _ensure_reviewing(criteria_set: CriteriaSet) -> None:
-    _ensure_term_open(criteria_set)
-    if criteria_set.state != ScoringState.OPEN:
+    ensure_term_open(criteria_set.term)
+    if not accepting_reviews(criteria_set):
         raise ValidationError("Chấm điểm chưa mở hoặc đã khóa; không thẩm định được.")
 
 
@@ -58,31 +39,24 @@ def _submitted_self(criteria_set: CriteriaSet, subject: Membership) -> Sheet:
     return sheet
 
 
-def leader_reviewer(criteria_set: CriteriaSet, subject: Membership) -> Membership:
-    """Who reviews for the leader: the leader's unit, or the deputy's for the leader's own sheet."""
-    role = Role.DEPUTY if subject.role == Role.LEADER else Role.LEADER
-    reviewer = criteria_set.term.memberships.filter(role=role).first()
-    if reviewer is None:
-        raise ValidationError("Khối chưa có trưởng khối và phó trưởng khối để thẩm định phiếu này.")
-    return reviewer
-
-
 @transaction.atomic
 def leader_review_start(*, criteria_set: CriteriaSet, subject: Membership, by: User | None) -> Sheet:
     """The leader's review sheet of `subject` (created once; a second call returns it)."""
-    criteria_set = _locked_set(criteria_set)
+    criteria_set = locked_set(criteria_set)
     _ensure_reviewing(criteria_set)
     _submitted_self(criteria_set, subject)
     existing = Sheet.objects.filter(criteria_set=criteria_set, subject=subject, layer=Layer.LEADER).first()
     if existing is not None:
         return existing
-    sheet = Sheet.objects.create(
+    sheet = Sheet(
         criteria_set=criteria_set,
         subject=subject,
         layer=Layer.LEADER,
-        reviewer=leader_reviewer(criteria_set, subject),
+        reviewer=selectors.leader_reviewer(criteria_set, subject),
         updated_by=by,
     )
+    sheet.full_clean()
+    sheet.save()
     audit_record(
         actor=by, action="review.start", obj=sheet, term=criteria_set.term, new={"layer": Layer.LEADER}
     )
@@ -91,24 +65,21 @@ def leader_review_start(*, criteria_set: CriteriaSet, subject: Membership, by: U
 
 @transaction.atomic
 def cross_assign(*, criteria_set: CriteriaSet, reviewer: Membership, subject: Membership, by: User | None):
-    """The leader assigns member `reviewer` to cross-check member `subject`."""
-    criteria_set = _locked_set(criteria_set)
+    """The leader assigns member `reviewer` to cross-check member `subject` (once; never its own
+    sheet: the model's constraints say so)."""
+    criteria_set = locked_set(criteria_set)
     _ensure_reviewing(criteria_set)
     term_id = criteria_set.term_id
     if reviewer.term_id != term_id or subject.term_id != term_id:
         raise ValidationError("Chỉ phân công giữa các thành viên của khối năm nay.")
-    if reviewer.pk == subject.pk:
-        raise ValidationError("Một đơn vị không chấm chéo phiếu của chính mình.")
+    sheet = Sheet(
+        criteria_set=criteria_set, subject=subject, layer=Layer.CROSS, reviewer=reviewer, updated_by=by
+    )
+    sheet.full_clean()
     try:
         with transaction.atomic():
-            sheet = Sheet.objects.create(
-                criteria_set=criteria_set,
-                subject=subject,
-                layer=Layer.CROSS,
-                reviewer=reviewer,
-                updated_by=by,
-            )
-    except IntegrityError as exc:
+            sheet.save()
+    except IntegrityError as exc:  # assigned by another request since `full_clean` looked
         raise ValidationError("Đã phân công đơn vị này chấm chéo phiếu đó.") from exc
     audit_record(
         actor=by,
@@ -122,8 +93,9 @@ def cross_assign(*, criteria_set: CriteriaSet, reviewer: Membership, subject: Me
 
 @transaction.atomic
 def cross_unassign(*, sheet: Sheet, by: User | None) -> None:
-    criteria_set = _locked_set(sheet.criteria_set)
+    criteria_set = locked_set(sheet.criteria_set)
     _ensure_reviewing(criteria_set)
+    # Not `blocs.audit.locked`: without `related` it calls select_related(), deprecated in Django 6.1.
     sheet = Sheet.objects.select_for_update().get(pk=sheet.pk)
     if sheet.layer != Layer.CROSS:
         raise ValidationError("Chỉ hủy được phân công chấm chéo.")
@@ -139,42 +111,15 @@ def cross_unassign(*, sheet: Sheet, by: User | None) -> None:
     sheet.delete()
 
 
-def _self_points(criteria_set: CriteriaSet, subject: Membership) -> dict[int, Decimal]:
-    return dict(
-        Score.objects.filter(
-            sheet__criteria_set=criteria_set, sheet__subject=subject, sheet__layer=Layer.SELF
-        ).values_list("criterion_id", "points")
-    )
-
-
-def _checked(sheet: Sheet, cells: dict[int, Cell]):
-    """The cells checked against their criteria, plus a comment wherever the reviewed score differs
-    from the self-assessment: (messages by `c<pk>`, the changes to make)."""
-    errors, changes = _evaluate(sheet.criteria_set, sheet.subject, cells, sheet)
-    self_points = _self_points(sheet.criteria_set, sheet.subject)
-    for criterion, _old, values in changes:
-        key = f"c{criterion.pk}"
-        if values is None or key in errors:
-            continue
-        if values["points"] != self_points.get(criterion.pk) and not values["note"].strip():
-            errors[key] = "Điểm thẩm định khác điểm tự chấm: ghi nhận xét, lý do."
-    return errors, changes
-
-
-def review_errors(*, sheet: Sheet, cells: dict[int, Cell]) -> dict[str, str]:
-    """Cell messages of a review without saving."""
-    return _checked(sheet, cells)[0]
-
-
 @transaction.atomic
 def review_save(*, sheet: Sheet, cells: dict[int, Cell], lock_version: int | None, by: User | None) -> Sheet:
     """Save a review sheet (all cells or none). A posted copy of what is stored changes nothing."""
-    criteria_set = _locked_set(sheet.criteria_set)
-    sheet = Sheet.objects.select_for_update().select_related("subject").get(pk=sheet.pk)
+    criteria_set = locked_set(sheet.criteria_set)
+    sheet = locked(Sheet, sheet.pk, related=("subject",))
     sheet.criteria_set = criteria_set
-    if sheet.layer not in REVIEW_LAYERS:
+    if sheet.layer not in selectors.REVIEW_LAYERS:
         raise ValidationError("Đây không phải phiếu thẩm định.")
-    errors, changes = _checked(sheet, cells)
+    errors, changes = selectors.review_changes(sheet, cells)
     if errors:
         raise ValidationError(errors)
     if not changes:
@@ -182,14 +127,14 @@ def review_save(*, sheet: Sheet, cells: dict[int, Cell], lock_version: int | Non
     _ensure_reviewing(criteria_set)
     if sheet.is_submitted:
         raise ValidationError("Phiếu thẩm định đã nộp; chỉ còn để xem.")
-    _check_version(sheet.lock_version, lock_version)
-    _apply(sheet, changes, by=by, action=f"score.{sheet.layer}")
+    check_version(sheet.lock_version, lock_version)
+    apply_changes(sheet, changes, by=by, action=f"score.{sheet.layer}")
     return sheet
 
 
 @transaction.atomic
 def review_submit(*, sheet: Sheet, by: User | None) -> Sheet:
-    criteria_set = _locked_set(sheet.criteria_set)
+    criteria_set = locked_set(sheet.criteria_set)
     sheet = Sheet.objects.select_for_update().get(pk=sheet.pk)
     if sheet.is_submitted:
         return sheet
@@ -217,38 +162,26 @@ def review_submit(*, sheet: Sheet, by: User | None) -> Sheet:
 # Explanations -----------------------------------------------------------------------------------
 
 
-def explanation_open(criteria_set: CriteriaSet) -> bool:
-    deadline = criteria_set.explanation_deadline
-    return accepting_reviews(criteria_set) and (deadline is None or timezone.now() <= deadline)
-
-
-def lowered(criteria_set: CriteriaSet, subject: Membership) -> dict[int, tuple[Decimal, Decimal]]:
-    """Criteria where the reviewed score is below the self-assessment: {criterion: (self, reviewed)}."""
-    own = _self_points(criteria_set, subject)
-    return {
-        c: (own[c], p) for c, p in reviewed_points(criteria_set, subject).items() if c in own and p < own[c]
-    }
-
-
 @transaction.atomic
 def explanation_file(
     *, criteria_set: CriteriaSet, subject: Membership, criterion: Criterion, text: str, by: User | None
 ) -> Explanation:
-    """The member explains a lowered criterion, once, before the explanation deadline."""
-    criteria_set = _locked_set(criteria_set)
+    """The member explains a lowered criterion, once, before the explanation deadline (the model
+    refuses an empty text and a second explanation)."""
+    criteria_set = locked_set(criteria_set)
     if not explanation_open(criteria_set):
         raise ValidationError("Đã hết thời gian giải trình.")
-    if criterion.pk not in lowered(criteria_set, subject):
+    if criterion.pk not in selectors.lowered(criteria_set, subject):
         raise ValidationError("Chỉ giải trình tiêu chí bị thẩm định hạ điểm.")
     text = text.strip()
-    if not text:
-        raise ValidationError({"text": "Ghi nội dung giải trình."})
+    explanation = Explanation(
+        criteria_set=criteria_set, subject=subject, criterion=criterion, text=text, filed_by=by
+    )
+    explanation.full_clean()
     try:
         with transaction.atomic():
-            explanation = Explanation.objects.create(
-                criteria_set=criteria_set, subject=subject, criterion=criterion, text=text, filed_by=by
-            )
-    except IntegrityError as exc:
+            explanation.save()
+    except IntegrityError as exc:  # filed by another request since `full_clean` looked
         raise ValidationError("Đơn vị đã giải trình tiêu chí này (mỗi tiêu chí một lần).") from exc
     audit_record(
         actor=by,
@@ -266,11 +199,9 @@ def explanation_decide(
 ) -> Explanation:
     """The leader sets the final score of an explained criterion (typed as for a judged score; a
     deduction as the amount deducted). The decision wins over every layer."""
-    criteria_set = _locked_set(explanation.criteria_set)
+    criteria_set = locked_set(explanation.criteria_set)
     _ensure_reviewing(criteria_set)
-    explanation = (
-        Explanation.objects.select_for_update().select_related("criterion", "subject").get(pk=explanation.pk)
-    )
+    explanation = locked(Explanation, explanation.pk, related=("criterion", "subject"))
     criterion = explanation.criterion
     problem = arithmetic.check_decision(criterion, points)
     if problem:
@@ -279,6 +210,7 @@ def explanation_decide(
     explanation.decided_points = arithmetic.signed_points(criterion, points)
     explanation.decision_note = note.strip()
     explanation.decided_at, explanation.decided_by = timezone.now(), by
+    explanation.full_clean()
     explanation.save()
     audit_record(
         actor=by,

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from blocs import permissions as bloc_perms
 from blocs.views.common import GET_POST, errors_to_form, errors_to_messages
-from scoring import exports, forms, services, tables
+from scoring import exports, forms, selectors, services, tables
 from scoring import permissions as perms
-from scoring.models import CriteriaSet, Criterion, Layer, Sheet, SheetStatus
+from scoring.models import CriteriaSet
 
 # The term's criteria set ------------------------------------------------------------------------
 
@@ -24,13 +24,12 @@ def term_scoring(request: HttpRequest, term_pk: int) -> HttpResponse:
     existing = CriteriaSet.objects.filter(term=term).first()
     if existing is not None:
         return redirect(existing)
-    can_create = bloc_perms.can_edit_drafts(request.user, term)
+    can_create = perms.can_create_criteria_set(request.user, term)
     form = forms.CreateSetForm(
-        request.POST or None, previous=services.previous_set(term), templates=CriteriaSet.objects.templates()
+        request.POST or None, previous=selectors.previous_set(term), templates=CriteriaSet.objects.templates()
     )
     if request.method == "POST":
-        if not can_create:
-            raise PermissionDenied
+        perms.require(can_create)
         if form.is_valid():
             try:
                 created = services.criteria_set_create(term=term, source=form.source_set(), by=request.user)
@@ -43,44 +42,20 @@ def term_scoring(request: HttpRequest, term_pk: int) -> HttpResponse:
 
 
 def _criteria_context(request: HttpRequest, criteria_set: CriteriaSet) -> dict:
-    user = request.user
     criteria = list(criteria_set.criteria.in_order())
-    nominal = CriteriaSet.objects.nominal_max_of(criteria_set.pk)
     context = {
         "criteria_set": criteria_set,
         "term": criteria_set.term,
         "criteria": criteria,
         "groups": [c for c in criteria if c.is_group],
-        "nominal_max": nominal,
-        "can_edit": perms.can_edit_criteria(user, criteria_set),
-        "can_open": perms.can_open_scoring(user, criteria_set),
-        "can_lock": perms.can_lock_scoring(user, criteria_set),
-        "can_reopen": perms.can_reopen_scoring(user, criteria_set),
-        "past_deadline": services.is_past_deadline(criteria_set),
-        "can_view_results": perms.can_view_results(user, criteria_set),
-        "can_view_ranking": perms.can_view_ranking(user, criteria_set),
-        "can_manage_review": perms.can_manage_review(user, criteria_set),
+        "nominal_max": CriteriaSet.objects.nominal_max_of(criteria_set.pk),
+        "past_deadline": perms.is_past_deadline(criteria_set),
     }
+    members: list = []
     if criteria_set.term is not None:
-        members = list(criteria_set.term.memberships.with_unit_name().order_by("position", "pk"))
-        sheets = {
-            a.subject_id: a
-            for a in Sheet.objects.filter(criteria_set=criteria_set, layer=Layer.SELF).only(
-                "pk", "subject_id", "status", "submitted_at"
-            )
-        }
-        for m in members:
-            m.sheet = sheets.get(m.pk)
-        own = next((m for m in members if m.unit_id == user.unit_id), None)
-        context.update(
-            members=members,
-            submitted=sum(1 for m in members if m.sheet and m.sheet.status == SheetStatus.SUBMITTED),
-            own=own,
-            accepting=services.accepting_self_assessment(criteria_set),
-            sees_progress=bloc_perms.is_board(user)
-            or bloc_perms.role_in_term(user, criteria_set.term) in ("leader", "deputy")
-            or criteria_set.term.supervisor_id == user.pk,
-        )
+        members, submitted = selectors.members_with_self_sheets(criteria_set)
+        context.update(members=members, submitted=submitted)
+    context |= perms.criteria_page_rights(request.user, criteria_set, members)
     if context["can_edit"]:
         context["criterion_form"] = forms.CriterionForm(criteria_set=criteria_set)
     return context
@@ -108,15 +83,9 @@ def criterion_add(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "scoring/criteria.html", context, status=400)
 
 
-def _criterion_for_write(request: HttpRequest, cid: int) -> Criterion:
-    criterion = get_object_or_404(Criterion.objects.select_related("criteria_set__term__bloc"), pk=cid)
-    perms.get_criteria_set_for_user(request, criterion.criteria_set_id, write=True)
-    return criterion
-
-
 @GET_POST
 def criterion_edit(request: HttpRequest, cid: int) -> HttpResponse:
-    criterion = _criterion_for_write(request, cid)
+    criterion = perms.get_criterion_for_user(request, cid)
     form = forms.CriterionForm(request.POST or None, instance=criterion, criteria_set=criterion.criteria_set)
     if request.method == "POST" and form.is_valid():
         try:
@@ -132,7 +101,7 @@ def criterion_edit(request: HttpRequest, cid: int) -> HttpResponse:
 
 @require_POST
 def criterion_move(request: HttpRequest, cid: int) -> HttpResponse:
-    criterion = _criterion_for_write(request, cid)
+    criterion = perms.get_criterion_for_user(request, cid)
     direction = {"up": -1, "down": 1}.get(request.POST.get("direction", ""))
     if direction is None:  # anything else used to move it down
         messages.error(request, "Hướng di chuyển không hợp lệ.")
@@ -146,7 +115,7 @@ def criterion_move(request: HttpRequest, cid: int) -> HttpResponse:
 
 @require_POST
 def criterion_remove(request: HttpRequest, cid: int) -> HttpResponse:
-    criterion = _criterion_for_write(request, cid)
+    criterion = perms.get_criterion_for_user(request, cid)
     try:
         services.criterion_remove(criterion=criterion, by=request.user)
     except ValidationError as exc:
@@ -159,10 +128,7 @@ def criterion_remove(request: HttpRequest, cid: int) -> HttpResponse:
 @GET_POST
 def settings_edit(request: HttpRequest, pk: int) -> HttpResponse:
     criteria_set = perms.get_criteria_set_for_user(request, pk)
-    perms.require(
-        perms.can_edit_criteria(request.user, criteria_set)
-        or perms.can_lock_scoring(request.user, criteria_set)
-    )
+    perms.require(perms.can_edit_settings(request.user, criteria_set))
     form = forms.SettingsForm(
         request.POST or None, instance=criteria_set, initial={"lock_version": criteria_set.lock_version}
     )
@@ -254,7 +220,7 @@ def criteria_import(request: HttpRequest, pk: int) -> HttpResponse:
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
-            count = tables.criteria_import(
+            count = services.criteria_import(
                 criteria_set=criteria_set, upload=form.cleaned_data["file"], by=request.user
             )
         except ValidationError as exc:
@@ -285,8 +251,7 @@ def criteria_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 @GET_POST
 def templates(request: HttpRequest) -> HttpResponse:
-    if not bloc_perms.is_board(request.user):
-        raise PermissionDenied
+    perms.require(perms.can_manage_templates(request.user))
     form = forms.TemplateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -4,27 +4,25 @@ members' explanations and the leader's decisions."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from blocs.models import Membership
 from blocs.views.common import GET_POST, errors_to_form, errors_to_messages
-from scoring import arithmetic, forms, services
+from scoring import arithmetic, forms, selectors, services
 from scoring import permissions as perms
-from scoring.models import Criterion, Evidence, Explanation, Layer, Sheet, SheetStatus
+from scoring.models import Criterion, Layer, Sheet
+from scoring.views.sheets import cell_errors
 
 
 def _review_rows(sheet: Sheet, criteria: list[Criterion], posted=None, errors=None) -> list[dict]:
-    own = Sheet.objects.filter(
-        criteria_set=sheet.criteria_set, subject=sheet.subject, layer=Layer.SELF
-    ).first()
-    self_scores = {s.criterion_id: s for s in own.scores.all()} if own else {}
-    files: dict[int, list[Evidence]] = {}
-    for e in Evidence.objects.filter(sheet=own) if own else []:
-        files.setdefault(e.criterion_id, []).append(e)
-    reviewed = {s.criterion_id: s for s in sheet.scores.all()}
+    """One row per criterion: the self-assessment with its files beside the review's score; a new
+    review's cells show the self-assessment's values to start from."""
+    own = selectors.self_sheet(criteria_set=sheet.criteria_set, membership=sheet.subject)
+    self_scores, files = selectors.scores_by_criterion(own), selectors.files_by_criterion(own)
+    reviewed = selectors.scores_by_criterion(sheet)
     rows = []
     for c in criteria:
         mine, theirs = reviewed.get(c.pk), self_scores.get(c.pk)
@@ -50,39 +48,33 @@ def _review_rows(sheet: Sheet, criteria: list[Criterion], posted=None, errors=No
     return rows
 
 
+def _save(request: HttpRequest, sheet: Sheet, cells: dict) -> None:
+    """Save the posted review and, asked to, submit it; raises the services' ValidationError."""
+    lock_version = forms.parse_lock_version(request.POST)
+    services.review_save(sheet=sheet, cells=cells, lock_version=lock_version, by=request.user)
+    if "submit" in request.POST:
+        services.review_submit(sheet=sheet, by=request.user)
+    messages.success(request, "Đã nộp phiếu thẩm định." if "submit" in request.POST else "Đã lưu.")
+
+
 @GET_POST
 def review(request: HttpRequest, sheet_pk: int) -> HttpResponse:
     """A review sheet: the self-assessment beside the reviewer's scores and comments."""
     sheet = perms.get_sheet_for_user(request, sheet_pk)
     if sheet.layer == Layer.SELF:
         return redirect("scoring:sheet", sheet.pk)
-    can_write = perms.can_write_review(request.user, sheet)
     criteria = list(sheet.criteria_set.criteria.in_order())
     errors, posted = {}, None
     if request.method == "POST":
-        if not can_write:
-            raise PermissionDenied
+        perms.require(perms.can_write_review(request.user, sheet))
         cells, errors = forms.parse_sheet(request.POST, criteria)
-        errors = errors | services.review_errors(sheet=sheet, cells=cells) if errors else errors
+        errors = errors | selectors.review_errors(sheet=sheet, cells=cells) if errors else errors
         if not errors:
             try:
-                services.review_save(
-                    sheet=sheet,
-                    cells=cells,
-                    lock_version=forms.parse_lock_version(request.POST),
-                    by=request.user,
-                )
-                if "submit" in request.POST:
-                    services.review_submit(sheet=sheet, by=request.user)
-                messages.success(
-                    request, "Đã nộp phiếu thẩm định." if "submit" in request.POST else "Đã lưu."
-                )
+                _save(request, sheet, cells)
                 return redirect("scoring:review", sheet.pk)
             except ValidationError as exc:
-                if hasattr(exc, "error_dict"):
-                    errors = {k: v[0].messages[0] for k, v in exc.error_dict.items()}
-                else:
-                    errors_to_messages(request, exc)
+                errors = cell_errors(request, exc)
         posted = request.POST
         sheet.refresh_from_db()
     context = {
@@ -91,7 +83,7 @@ def review(request: HttpRequest, sheet_pk: int) -> HttpResponse:
         "term": sheet.criteria_set.term,
         "rows": _review_rows(sheet, criteria, posted, errors),
         "errors": errors,
-        "editable": can_write and sheet.status == SheetStatus.DRAFT,
+        "editable": perms.can_edit_review(request.user, sheet),
     }
     return render(request, "scoring/review.html", context, status=400 if errors else 200)
 
@@ -102,12 +94,11 @@ def review_start(request: HttpRequest, pk: int, membership_pk: int) -> HttpRespo
     criteria_set = perms.get_criteria_set_for_user(request, pk)
     subject = get_object_or_404(Membership, pk=membership_pk, term_id=criteria_set.term_id)
     try:
-        reviewer = services.leader_reviewer(criteria_set, subject)
+        reviewer = selectors.leader_reviewer(criteria_set, subject)
     except ValidationError as exc:
         errors_to_messages(request, exc)
         return redirect(criteria_set)
-    if reviewer.unit_id != request.user.unit_id or not services.accepting_reviews(criteria_set):
-        raise PermissionDenied
+    perms.require(perms.can_start_review(request.user, criteria_set, reviewer))
     try:
         sheet = services.leader_review_start(criteria_set=criteria_set, subject=subject, by=request.user)
     except ValidationError as exc:
@@ -134,11 +125,7 @@ def cross(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Đã phân công chấm chéo.")
             return redirect("scoring:cross", criteria_set.pk)
-    assigned = list(
-        Sheet.objects.filter(criteria_set=criteria_set, layer=Layer.CROSS)
-        .select_related("reviewer__unit", "subject__unit")
-        .order_by("subject__position", "reviewer__position")
-    )
+    assigned = [(sheet, perms.can_unassign(sheet)) for sheet in selectors.cross_assignments(criteria_set)]
     context = {"criteria_set": criteria_set, "term": criteria_set.term, "form": form, "assigned": assigned}
     return render(request, "scoring/cross.html", context, status=400 if form.errors else 200)
 
@@ -146,9 +133,7 @@ def cross(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def cross_remove(request: HttpRequest, sheet_pk: int) -> HttpResponse:
     # The leader manages assignments without seeing the reviewer's draft itself.
-    sheet = get_object_or_404(Sheet, pk=sheet_pk, layer=Layer.CROSS)
-    criteria_set = perms.get_criteria_set_for_user(request, sheet.criteria_set_id)
-    perms.require(perms.can_manage_review(request.user, criteria_set))
+    sheet = perms.get_cross_sheet_for_user(request, sheet_pk)
     try:
         services.cross_unassign(sheet=sheet, by=request.user)
     except ValidationError as exc:
@@ -161,11 +146,8 @@ def cross_remove(request: HttpRequest, sheet_pk: int) -> HttpResponse:
 @GET_POST
 def explain(request: HttpRequest, pk: int, criterion_pk: int) -> HttpResponse:
     """The member explains a criterion the review lowered (once)."""
-    criteria_set = perms.get_criteria_set_for_user(request, pk)
-    membership = perms.own_membership(request.user, criteria_set)
+    criteria_set, membership = perms.get_membership_for_user(request, pk)
     criterion = get_object_or_404(Criterion, pk=criterion_pk, criteria_set=criteria_set)
-    if membership is None:
-        raise PermissionDenied
     form = forms.ExplanationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -178,7 +160,7 @@ def explain(request: HttpRequest, pk: int, criterion_pk: int) -> HttpResponse:
         else:
             messages.success(request, "Đã gửi giải trình.")
             return redirect("scoring:own_sheet", criteria_set.pk)
-    lowered = services.lowered(criteria_set, membership).get(criterion.pk)
+    lowered = selectors.lowered(criteria_set, membership).get(criterion.pk)
     title = f"Giải trình tiêu chí {criterion.code or ''} {criterion.text[:80]}".replace("  ", " ")
     intro = (
         f"Tự chấm {arithmetic.fmt(lowered[0])} điểm, thẩm định {arithmetic.fmt(lowered[1])} điểm. "
@@ -192,12 +174,8 @@ def explain(request: HttpRequest, pk: int, criterion_pk: int) -> HttpResponse:
 
 @GET_POST
 def decide(request: HttpRequest, explanation_pk: int) -> HttpResponse:
-    explanation = get_object_or_404(
-        Explanation.objects.select_related("criteria_set__term__bloc", "criterion", "subject__unit"),
-        pk=explanation_pk,
-    )
-    criteria_set = perms.get_criteria_set_for_user(request, explanation.criteria_set_id)
-    perms.require(perms.can_manage_review(request.user, criteria_set))
+    explanation = perms.get_explanation_for_user(request, explanation_pk)
+    criteria_set = explanation.criteria_set
     form = forms.DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

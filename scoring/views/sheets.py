@@ -3,25 +3,23 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from blocs.views.common import GET_POST, errors_to_messages
-from scoring import forms, services
+from scoring import arithmetic, forms, selectors, services
 from scoring import permissions as perms
-from scoring.models import CriteriaSet, Criterion, Evidence, Explanation, Layer, Sheet, SheetStatus
+from scoring.models import CriteriaSet, Criterion, Sheet
 
 # Self-assessment --------------------------------------------------------------------------------
 
 
-def _sheet_rows(criteria: list[Criterion], sheet: Sheet | None, posted=None, errors=None) -> list[dict]:
-    scores = {s.criterion_id: s for s in sheet.scores.all()} if sheet else {}
-    files: dict[int, list[Evidence]] = {}
-    if sheet:
-        for e in sheet.evidence.all():
-            files.setdefault(e.criterion_id, []).append(e)
+def sheet_rows(criteria: list[Criterion], sheet: Sheet | None, posted=None, errors=None) -> list[dict]:
+    """One row per criterion: the stored score, the value shown in the cell (what was posted, after
+    a refused post), its message and its files."""
+    scores, files = selectors.scores_by_criterion(sheet), selectors.files_by_criterion(sheet)
     rows = []
     for c in criteria:
         score = scores.get(c.pk)
@@ -29,7 +27,7 @@ def _sheet_rows(criteria: list[Criterion], sheet: Sheet | None, posted=None, err
             value, note = posted.get(f"c{c.pk}", ""), posted.get(f"n{c.pk}", "")
         elif score is not None:
             shown = score.quantity if score.quantity is not None else abs(score.points)
-            value, note = forms.arithmetic.fmt(shown), score.note
+            value, note = arithmetic.fmt(shown), score.note
         else:
             value, note = "", ""
         rows.append(
@@ -45,86 +43,77 @@ def _sheet_rows(criteria: list[Criterion], sheet: Sheet | None, posted=None, err
     return rows
 
 
-def _sheet_totals(sheet: Sheet | None) -> dict:
-    return services.sheet_totals(sheet) if sheet else {}
-
-
 def _results(criteria_set: CriteriaSet, membership, criteria: list[Criterion]) -> dict:
     """After submitting: the reviews of the sheet, what they lowered, and the explanations."""
-    lowered = services.lowered(criteria_set, membership)
-    explanations = {e.criterion_id: e for e in Explanation.objects.filter(subject=membership)}
-    can_explain = services.explanation_open(criteria_set)
+    lowered = selectors.lowered(criteria_set, membership)
+    explanations = selectors.explanations_by_criterion(membership)
     return {
-        "reviews": list(
-            Sheet.objects.filter(
-                criteria_set=criteria_set,
-                subject=membership,
-                layer__in=[Layer.LEADER, Layer.CROSS],
-                status=SheetStatus.SUBMITTED,
-            ).select_related("reviewer__unit")
-        ),  # fmt: skip
+        "reviews": selectors.submitted_reviews(criteria_set, membership),
         "lowered": [
             {
                 "criterion": c,
                 "self": lowered[c.pk][0],
                 "reviewed": lowered[c.pk][1],
                 "explanation": explanations.get(c.pk),
-                "can_explain": can_explain and c.pk not in explanations,
+                "can_explain": perms.can_explain(criteria_set, explanations.get(c.pk)),
             }
             for c in criteria
             if c.pk in lowered
         ],
-        "final": services.with_totals(criteria_set).get(pk=membership.pk),
+        "final": selectors.with_totals(criteria_set).get(pk=membership.pk),
     }
+
+
+def _save(request: HttpRequest, criteria_set: CriteriaSet, membership, cells: dict) -> None:
+    """Save the posted sheet and, asked to, submit it; raises the services' ValidationError."""
+    sheet = services.sheet_save(
+        criteria_set=criteria_set, membership=membership, cells=cells,
+        lock_version=forms.parse_lock_version(request.POST), by=request.user,
+    )  # fmt: skip
+    if "submit" not in request.POST:
+        messages.success(request, "Đã lưu phiếu tự chấm (bản nháp).")
+        return
+    if sheet is None:
+        raise ValidationError("Chưa chấm tiêu chí nào.")
+    services.sheet_submit(sheet=sheet, lock_version=None, by=request.user)
+    messages.success(request, "Đã nộp phiếu tự chấm.")
+
+
+def cell_errors(request: HttpRequest, exc: ValidationError) -> dict[str, str]:
+    """A service's refusal: the messages of the cells (`c<pk>`) to show in the sheet, or, for the
+    sheet as a whole, as messages on the page."""
+    if hasattr(exc, "error_dict"):
+        return {k: v[0].messages[0] for k, v in exc.error_dict.items()}
+    errors_to_messages(request, exc)
+    return {}
 
 
 @GET_POST
 def own_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     """The user's unit's self-assessment: save a draft, attach evidence, submit."""
-    criteria_set = perms.get_criteria_set_for_user(request, pk)
-    membership = perms.own_membership(request.user, criteria_set)
-    if membership is None or criteria_set.is_setup:
-        raise PermissionDenied
-    sheet = services.self_sheet(criteria_set=criteria_set, membership=membership)
+    criteria_set, membership = perms.get_membership_for_user(request, pk, sheet=True)
+    sheet = selectors.self_sheet(criteria_set=criteria_set, membership=membership)
     criteria = list(criteria_set.criteria.in_order())
     errors, posted = {}, None
     if request.method == "POST":
         cells, errors = forms.parse_sheet(request.POST, criteria)
         if errors:  # also check the cells that did parse, so that every bad cell gets its message
-            errors |= services.sheet_errors(criteria_set=criteria_set, membership=membership, cells=cells)
+            errors |= selectors.sheet_errors(criteria_set=criteria_set, membership=membership, cells=cells)
         else:
             try:
-                sheet = services.sheet_save(
-                    criteria_set=criteria_set, membership=membership, cells=cells,
-                    lock_version=forms.parse_lock_version(request.POST), by=request.user,
-                )  # fmt: skip
-                if "submit" in request.POST:
-                    if sheet is None:
-                        raise ValidationError("Chưa chấm tiêu chí nào.")
-                    services.sheet_submit(sheet=sheet, lock_version=None, by=request.user)
-                    messages.success(request, "Đã nộp phiếu tự chấm.")
-                else:
-                    messages.success(request, "Đã lưu phiếu tự chấm (bản nháp).")
+                _save(request, criteria_set, membership, cells)
                 return redirect("scoring:own_sheet", criteria_set.pk)
             except ValidationError as exc:
-                if hasattr(exc, "error_dict"):
-                    errors = {k: v[0].messages[0] for k, v in exc.error_dict.items()}
-                else:
-                    errors_to_messages(request, exc)
+                errors = cell_errors(request, exc)
         posted = request.POST
-        sheet = services.self_sheet(criteria_set=criteria_set, membership=membership)
+        sheet = selectors.self_sheet(criteria_set=criteria_set, membership=membership)
     context = {
-        "criteria_set": criteria_set,
-        "term": criteria_set.term,
-        "membership": membership,
-        "sheet": sheet,
-        "rows": _sheet_rows(criteria, sheet, posted, errors),
-        "errors": errors,
-        "editable": services.accepting_self_assessment(criteria_set) and not (sheet and sheet.is_submitted),
-        "totals": _sheet_totals(sheet),
-        "evidence_form": forms.EvidenceForm(),
-    }
-    if sheet is not None and sheet.is_submitted:
+        "criteria_set": criteria_set, "term": criteria_set.term, "membership": membership, "sheet": sheet,
+        "rows": sheet_rows(criteria, sheet, posted, errors), "errors": errors,
+        "editable": perms.can_edit_own_sheet(criteria_set, sheet),
+        "totals": selectors.sheet_totals(sheet) if sheet else {}, "evidence_form": forms.EvidenceForm(),
+    }  # fmt: skip
+    if perms.sees_results(sheet):
         context.update(_results(criteria_set, membership, criteria))
     return render(request, "scoring/sheet.html", context, status=400 if errors else 200)
 
@@ -138,20 +127,17 @@ def sheet_detail(request: HttpRequest, sheet_pk: int) -> HttpResponse:
         "term": sheet.criteria_set.term,
         "membership": sheet.subject,
         "sheet": sheet,
-        "rows": _sheet_rows(criteria, sheet),
+        "rows": sheet_rows(criteria, sheet),
         "errors": {},
         "editable": False,
-        "totals": _sheet_totals(sheet),
+        "totals": selectors.sheet_totals(sheet),
     }
     return render(request, "scoring/sheet.html", context)
 
 
 @require_POST
 def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
-    criteria_set = perms.get_criteria_set_for_user(request, pk)
-    membership = perms.own_membership(request.user, criteria_set)
-    if membership is None or criteria_set.is_setup:
-        raise PermissionDenied
+    criteria_set, membership = perms.get_membership_for_user(request, pk, sheet=True)
     form = forms.EvidenceForm(request.POST, request.FILES)
     if not form.is_valid():
         for error in form.errors.get("file", []) + form.errors.get("criterion", []):
@@ -183,14 +169,11 @@ def evidence_download(request: HttpRequest, evidence_pk: int) -> FileResponse:
 
 @require_POST
 def evidence_remove(request: HttpRequest, evidence_pk: int) -> HttpResponse:
-    evidence = perms.get_evidence_for_user(request, evidence_pk)
-    sheet = evidence.sheet
-    if sheet.layer != Layer.SELF or sheet.subject.unit_id != request.user.unit_id:
-        raise PermissionDenied
+    evidence = perms.get_evidence_for_user(request, evidence_pk, write=True)
     try:
         services.evidence_remove(evidence=evidence, by=request.user)
     except ValidationError as exc:
         errors_to_messages(request, exc)
     else:
         messages.success(request, "Đã xóa minh chứng.")
-    return redirect("scoring:own_sheet", sheet.criteria_set_id)
+    return redirect("scoring:own_sheet", evidence.sheet.criteria_set_id)

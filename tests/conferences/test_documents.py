@@ -26,7 +26,7 @@ from conferences import printing
 from conferences.models import Document, DocumentKind, DocumentStatus
 from conferences.services import documents as docs
 from config.pdf import render_pdf
-from scoring import services
+from scoring import selectors, services
 from scoring.models import CriterionKind
 from scoring.services import Cell
 from tests.agreements.test_pdf import Pdf
@@ -85,7 +85,7 @@ def scored_year(
         services.review_save(sheet=review, cells=cells, lock_version=None, by=leader)
         services.review_submit(sheet=review, by=leader)
     services.scoring_lock(criteria_set=criteria_set, by=leader)
-    ranked = [m for m in services.ranking(criteria_set) if m.rank is not None]
+    ranked = [m for m in selectors.ranking(criteria_set) if m.rank is not None]
     _vote(term, BallotKind.LEADING, "", 1, lambda i: [ranked[0]], leader)
     _vote(term, BallotKind.AWARD, "bk_tinh", 2, lambda i: ranked[1:3] if i % 3 else ranked[2:4], leader)
     if next_year:

@@ -28,7 +28,7 @@ from conferences.printing import minutes as minutes_builders
 from conferences.printing import proposal as proposal_builder
 from config.pdf import render_pdf
 from province.models import AwardCode
-from scoring import services
+from scoring import selectors, services
 from scoring.arithmetic import fmt
 from scoring.models import CriterionKind
 from scoring.services import Cell
@@ -322,7 +322,7 @@ def test_minutes_scoring_table_is_rankings_figures(read_pdf, year):
     _, criteria_set, _, documents = year
     _, pdf = printed(documents["minutes"])
     lines = read_pdf(pdf).rows()
-    ranked = services.ranking(criteria_set)
+    ranked = selectors.ranking(criteria_set)
     assert [r.rank is None for r in ranked].count(True) == 1
     assert any(r.tied for r in ranked) and any(r.deduction_total < 0 for r in ranked if r.rank)
     for i, r in enumerate(ranked, 1):
@@ -477,7 +477,7 @@ def test_proposal_lists_units_per_award_with_totals_ranks_and_votes(read_pdf, ye
         in text
     )
     assert "khen thưởng cho 03 tập thể" in text
-    ranked = {r.unit_name: r for r in services.ranking(criteria_set)}
+    ranked = {r.unit_name: r for r in selectors.ranking(criteria_set)}
 
     def row(unit: str, votes: int, pct: str) -> str:
         r = ranked[unit]

@@ -14,7 +14,7 @@ from blocs.models import Role, UnitName
 from blocs.services import unit_rename
 from conferences.models import DocumentKind
 from conferences.services import documents as docs
-from scoring import services
+from scoring import selectors
 from scoring.arithmetic import figure, fmt
 from scoring.models import CriteriaSet
 from tests.agreements.test_pdf import Pdf
@@ -131,7 +131,7 @@ def test_registered_titles_and_targets(report):
 def test_score_table_is_the_ranking_figure_for_figure(report):
     rows = table_rows(report["layout"], SCORE_ROW)
     printed = [(r["unit"], *r["figures"], r["rank"]) for r in rows]
-    ranked = services.ranking(report["criteria_set"])
+    ranked = selectors.ranking(report["criteria_set"])
     expected = [
         (
             m.unit_name,

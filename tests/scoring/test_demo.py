@@ -5,7 +5,7 @@ import pytest
 from ballots.models import Ballot
 from blocs.models import AuditEvent
 from demo.agreements import NOI_CHINH
-from scoring import services
+from scoring import permissions, selectors
 from scoring.models import CriteriaSet, CriterionKind, Evidence, Explanation, Layer, Sheet
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,7 @@ def test_2023_is_a_complete_scored_year(demo):
     assert Evidence.objects.filter(sheet__criteria_set=criteria_set).count() == members
     explanation = Explanation.objects.get(criteria_set=criteria_set)
     assert explanation.decided_points is not None
-    ranked = services.ranking(criteria_set)
+    ranked = selectors.ranking(criteria_set)
     assert [m.rank for m in ranked] == list(range(1, members + 1))
     assert any(m.reviewed_total < m.self_total for m in ranked)  # the review lowered some
     ballots = {b.kind: b for b in Ballot.objects.filter(term=criteria_set.term)}
@@ -37,7 +37,7 @@ def test_2023_is_a_complete_scored_year(demo):
 
 def test_2024_scoring_is_open_with_sheets_missing(demo):
     criteria_set = CriteriaSet.objects.get(term__bloc__name=NOI_CHINH, term__year=2024)
-    assert criteria_set.state == "open" and services.accepting_self_assessment(criteria_set)
+    assert criteria_set.state == "open" and permissions.accepting_self_assessment(criteria_set)
     submitted = Sheet.objects.filter(criteria_set=criteria_set, layer=Layer.SELF, status="submitted")
     assert 0 < submitted.count() < criteria_set.term.memberships.count()
     # The member persona's unit has not started: it has something to do.

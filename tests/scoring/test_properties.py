@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scoring import services
+from scoring import selectors, services
 from scoring.models import CriteriaSet, Criterion, CriterionKind
 from scoring.services import Cell
 from tests.factories import make_term
@@ -101,7 +101,7 @@ def test_totals_respect_the_maximum_and_the_caps_and_ignore_the_order_of_entry(t
 
     nominal = CriteriaSet.objects.with_nominal_max().get(pk=first.pk).nominal_max
     assert nominal == sum(maxima)
-    rows = list(services.with_totals(first).order_by("position"))
+    rows = list(selectors.with_totals(first).order_by("position"))
     for row in rows:
         assert row.base_total <= nominal
         assert Decimal(0) <= row.bonus_total <= bonus_cap
@@ -112,7 +112,7 @@ def test_totals_respect_the_maximum_and_the_caps_and_ignore_the_order_of_entry(t
     def ranks(criteria_set):
         return [
             (r.position, r.rank, r.total)
-            for r in sorted(services.ranking(criteria_set), key=lambda r: r.position)
+            for r in sorted(selectors.ranking(criteria_set), key=lambda r: r.position)
         ]
 
     assert ranks(first) == ranks(second)
@@ -143,7 +143,7 @@ def test_the_ranking_is_a_total_preorder_consistent_with_the_tie_rules(table, fe
         by=None,
     )
     criteria_set.refresh_from_db()
-    rows = services.ranking(criteria_set)
+    rows = selectors.ranking(criteria_set)
     keys = [(r.total, *r.tie_values) for r in rows]
     for i in range(len(rows) - 1):
         (a, key_a), (b, key_b) = (rows[i], keys[i]), (rows[i + 1], keys[i + 1])

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from blocs.models import AuditEvent
-from scoring import services
+from scoring import selectors, services
 from scoring.models import CriteriaSet, CriterionKind, FinalScore, Layer, Sheet
 from scoring.services import Cell
 from tests.factories import make_criteria_set, make_term
@@ -65,7 +65,7 @@ def bloc():
 
 
 def totals(criteria_set):
-    return {m.pk: m.total for m in services.with_totals(criteria_set)}
+    return {m.pk: m.total for m in selectors.with_totals(criteria_set)}
 
 
 # Review -----------------------------------------------------------------------------------------
@@ -78,7 +78,7 @@ def test_the_leaders_review_becomes_the_final_score_and_totals_come_from_the_dat
     sheet = services.leader_review_start(criteria_set=criteria_set, subject=m3, by=None)
     assert sheet.reviewer == leader and sheet.layer == Layer.LEADER
     review(sheet, [8, 9, 8])
-    row = services.with_totals(criteria_set).get(pk=m3.pk)
+    row = selectors.with_totals(criteria_set).get(pk=m3.pk)
     assert (row.self_total, row.reviewed_total, row.total) == (Decimal(28), Decimal(25), Decimal(26))
     assert (row.bonus_total, row.deduction_total) == (Decimal(2), Decimal(-1))
 
@@ -159,7 +159,7 @@ def test_a_member_explains_a_lowered_criterion_once_and_the_leaders_decision_win
     c1, c2, c3 = judged(criteria_set)
     submit_self(criteria_set, m3, [10, 9, 8])
     review(services.leader_review_start(criteria_set=criteria_set, subject=m3, by=None), [7, 9, 8])
-    assert services.lowered(criteria_set, m3) == {c1.pk: (Decimal(10), Decimal(7))}
+    assert selectors.lowered(criteria_set, m3) == {c1.pk: (Decimal(10), Decimal(7))}
     with refused("Chỉ giải trình tiêu chí bị thẩm định hạ điểm"):
         services.explanation_file(criteria_set=criteria_set, subject=m3, criterion=c2, text="x", by=None)
     explanation = services.explanation_file(
@@ -203,7 +203,7 @@ def test_ranking_by_total_with_the_missing_sheet_unranked(bloc):
     submit_self(criteria_set, leader, [9, 9, 9])
     submit_self(criteria_set, deputy, [10, 10, 10])
     submit_self(criteria_set, m3, [8, 8, 8])
-    rows = services.ranking(criteria_set)
+    rows = selectors.ranking(criteria_set)
     assert [(r.pk, r.rank) for r in rows] == [(deputy.pk, 1), (leader.pk, 2), (m3.pk, 3), (m4.pk, None)]
     assert not any(r.tied for r in rows)
 
@@ -215,7 +215,7 @@ def test_ties_are_broken_by_the_stated_rules_in_order_and_otherwise_shared_and_f
     submit_self(criteria_set, m3, [10, 5, 10])  # 25
     submit_self(criteria_set, m4, [10, 5, 10])  # 25
     group_two = criteria_set.criteria.get(code="II", kind="group")
-    rows = services.ranking(criteria_set)
+    rows = selectors.ranking(criteria_set)
     assert {r.rank for r in rows} == {1} and all(r.tied for r in rows)
     services.criteria_settings_update(
         criteria_set=criteria_set,
@@ -224,8 +224,8 @@ def test_ties_are_broken_by_the_stated_rules_in_order_and_otherwise_shared_and_f
         by=None,
     )
     criteria_set.refresh_from_db()
-    assert [r.label for r in services.tie_rules(criteria_set)] == ["điểm nhóm II cao hơn", "ít điểm trừ hơn"]
-    rows = services.ranking(criteria_set)
+    assert [r.label for r in selectors.tie_rules(criteria_set)] == ["điểm nhóm II cao hơn", "ít điểm trừ hơn"]
+    rows = selectors.ranking(criteria_set)
     # Group II (bonus and deductions): leader 0, m3 0, m4 0, deputy −1 → the deputy is last.
     assert rows[-1].pk == deputy.pk and rows[-1].rank == 4
     assert {r.pk for r in rows if r.rank == 1} == {leader.pk, m3.pk, m4.pk}
@@ -249,4 +249,4 @@ def test_ranked_memberships_follow_the_ranking_then_position(bloc):
     term, criteria_set, (leader, deputy, m3, m4) = bloc
     submit_self(criteria_set, m4, [10, 10, 10])
     submit_self(criteria_set, m3, [9, 9, 9])
-    assert [m.pk for m in services.ranked_memberships(term)] == [m4.pk, m3.pk, leader.pk, deputy.pk]
+    assert [m.pk for m in selectors.ranked_memberships(term)] == [m4.pk, m3.pk, leader.pk, deputy.pk]

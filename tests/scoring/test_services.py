@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from agreements.models import Registration, Target
 from blocs.models import AuditEvent, Role
-from scoring import services
+from scoring import selectors, services
 from scoring.models import CriteriaSet, CriterionKind, Score, ScoringState, Sheet
 from scoring.services import Cell
 from tests.factories import make_agreement, make_criteria_set, make_term, unit_user
@@ -44,7 +44,7 @@ def test_a_term_set_copies_last_years_criteria():
     last = make_term(year=2023, members=3)
     source = make_criteria_set(last, all_kinds=True)
     term = make_term(year=2024, members=3, bloc=last.bloc)
-    copy = services.criteria_set_create(term=term, source=services.previous_set(term), by=None)
+    copy = services.criteria_set_create(term=term, source=selectors.previous_set(term), by=None)
     fields = ("code", "text", "kind", "max_points", "step", "unit_points", "indicator", "parent__code")
 
     def rows(s):
@@ -186,7 +186,7 @@ def test_a_sheet_saves_decimal_scores_and_computes_totals_in_the_database():
     sheet = services.sheet_save(
         criteria_set=criteria_set, membership=member, cells=cells, lock_version=None, by=None
     )
-    totals = services.sheet_totals(sheet)
+    totals = selectors.sheet_totals(sheet)
     assert totals == {
         "base": Decimal("25.5"),
         "bonus": Decimal(2),

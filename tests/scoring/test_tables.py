@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from blocs.models import AuditEvent
-from scoring import tables
+from scoring import services, tables
 from scoring.models import (
     RATED_KINDS,
     STEPPED_KINDS,
@@ -157,7 +157,7 @@ def test_csv_export_imports_back_to_the_same_criteria():
     assert lines[0] == ";".join(HEADER)
     assert "1;Chấm điểm;" in data.decode("utf-8-sig")
     assert ";10;0,5;" in data.decode("utf-8-sig")
-    assert tables.criteria_import(criteria_set=criteria_set, upload=upload(data), by=None) == len(before)
+    assert services.criteria_import(criteria_set=criteria_set, upload=upload(data), by=None) == len(before)
     assert table(criteria_set) == before
 
 
@@ -177,7 +177,7 @@ def test_xlsx_export_imports_back_to_the_same_criteria():
     assert (sheet["D4"].value, sheet["E4"].value) == (10, 0.5)  # numbers are number cells
     assert (sheet["C6"].value, sheet["C6"].data_type) == ("=Tỷ lệ thu ngân sách", "s")  # text, not a formula
     assert workbook["Thông tin"]["B3"].value == 43  # 2 + 10 + 5 + 20 + 6; bonus and deduction do not count
-    assert tables.criteria_import(criteria_set=criteria_set, upload=upload(data, "bang.xlsx"), by=None) == 9
+    assert services.criteria_import(criteria_set=criteria_set, upload=upload(data, "bang.xlsx"), by=None) == 9
     assert table(criteria_set) == before
 
 
@@ -318,7 +318,9 @@ def test_windows_line_breaks_come_back_as_plain_line_breaks():
     criteria_set = make_set()
     add(criteria_set, "points", "Dòng một\r\ndòng hai", position=1, max_points=5, step=1, guidance="a\rb")
 
-    tables.criteria_import(criteria_set=criteria_set, upload=upload(tables.export_csv(criteria_set)), by=None)
+    services.criteria_import(
+        criteria_set=criteria_set, upload=upload(tables.export_csv(criteria_set)), by=None
+    )
 
     criterion = Criterion.objects.get(criteria_set=criteria_set)
     assert (criterion.text, criterion.guidance) == ("Dòng một\ndòng hai", "a\nb")
@@ -347,7 +349,7 @@ def test_a_bad_file_reports_every_bad_row_and_changes_nothing():
     )
 
     with pytest.raises(ValidationError) as caught:
-        tables.criteria_import(criteria_set=criteria_set, upload=upload(content), by=None)
+        services.criteria_import(criteria_set=criteria_set, upload=upload(content), by=None)
 
     assert caught.value.messages == [
         "Dòng 3: Loại “Chấm” không hợp lệ; dùng một trong: Nhóm, Chấm điểm, Đạt/không đạt, Theo số lần, "
@@ -433,7 +435,7 @@ def test_import_is_refused_once_scoring_is_open():
     data = tables.export_csv(criteria_set)
 
     with pytest.raises(ValidationError) as caught:
-        tables.criteria_import(criteria_set=criteria_set, upload=upload(data), by=None)
+        services.criteria_import(criteria_set=criteria_set, upload=upload(data), by=None)
 
     assert caught.value.messages == ["Bảng tiêu chí đã mở chấm điểm, không thay được."]
     assert Criterion.objects.filter(criteria_set=criteria_set).count() == 1
@@ -448,7 +450,7 @@ def test_import_is_refused_when_a_criterion_has_scores():
     Score.objects.create(sheet=sheet, criterion=criterion, kind=criterion.kind, points=3)
 
     with pytest.raises(ValidationError) as caught:
-        tables.criteria_import(
+        services.criteria_import(
             criteria_set=criteria_set, upload=upload(tables.export_csv(criteria_set)), by=None
         )
 
@@ -466,7 +468,7 @@ def test_import_replaces_the_criteria_and_writes_an_audit_event():
         ]
     )
 
-    imported = tables.criteria_import(criteria_set=criteria_set, upload=upload(content, "moi.csv"), by=user)
+    imported = services.criteria_import(criteria_set=criteria_set, upload=upload(content, "moi.csv"), by=user)
 
     assert imported == 2
     group = Criterion.objects.get(criteria_set=criteria_set, kind="group")
@@ -538,7 +540,7 @@ def test_any_valid_table_round_trips_through_csv(specs):
         build(criteria_set, specs)
         before = table(criteria_set)
 
-        tables.criteria_import(
+        services.criteria_import(
             criteria_set=criteria_set, upload=upload(tables.export_csv(criteria_set)), by=None
         )
 

@@ -1,198 +1,16 @@
-"""Scoring of a term: the criteria set (bảng tiêu chí), the members' sheets in their layers (self-
-assessment, the leader's review, cross-checks), evidence and explanations.
-
-Scores are decimals. The rules a single row can state are database constraints; the rules that need
-the criterion (maximum, step, cap) are checked by `scoring.arithmetic` in the services, in one transaction.
-"""
+"""The members' sheets in their layers (self-assessment, the leader's review, cross-checks), their
+scores and evidence, the explanations, and the final scores derived from them."""
 
 from __future__ import annotations
 
 import secrets
-from decimal import Decimal
 
 from django.db import models
-from django.db.models import F, Q, Sum
-from django.urls import reverse
+from django.db.models import F, Q
 from django.utils import timezone
 
-from blocs.models import Membership, Term, User
-
-
-class ScoringState(models.TextChoices):
-    SETUP = "setup", "Đang xây dựng bảng tiêu chí"
-    OPEN = "open", "Đang chấm điểm"
-    LOCKED = "locked", "Đã khóa"
-
-
-class FinalRule(models.TextChoices):
-    LEADER = "leader", "Điểm thẩm định của trưởng khối"
-    CROSS_MEAN = "cross_mean", "Trung bình điểm chấm chéo (không tính phiếu tự chấm)"
-
-
-class CriterionKind(models.TextChoices):
-    GROUP = "group", "Nhóm tiêu chí"
-    POINTS = "points", "Chấm điểm"
-    PASS_FAIL = "pass_fail", "Đạt / không đạt"
-    OCCURRENCE = "occurrence", "Điểm theo số lần"
-    TARGET = "target", "Theo tỷ lệ chỉ tiêu đăng ký"
-    BONUS = "bonus", "Điểm thưởng"
-    DEDUCTION = "deduction", "Điểm trừ"
-
-
-# Kinds whose maxima add up to the nominal maximum (bonus and deduction do not).
-SCORED_KINDS = (CriterionKind.POINTS, CriterionKind.PASS_FAIL, CriterionKind.OCCURRENCE, CriterionKind.TARGET)
-STEPPED_KINDS = (CriterionKind.POINTS, CriterionKind.BONUS, CriterionKind.DEDUCTION)
-RATED_KINDS = (CriterionKind.OCCURRENCE, CriterionKind.TARGET)
-
-
-class CriteriaSetQuerySet(models.QuerySet):
-    def with_nominal_max(self):
-        """`nominal_max`: the sum of the maxima of the scored criteria (bonus and deduction excluded)."""
-        return self.annotate(
-            nominal_max=models.functions.Coalesce(
-                Sum("criteria__max_points", filter=Q(criteria__kind__in=SCORED_KINDS)),
-                Decimal("0"),
-                output_field=models.DecimalField(max_digits=10, decimal_places=2),
-            )
-        )
-
-    def templates(self):
-        return self.filter(term__isnull=True)
-
-    def nominal_max_of(self, pk: int) -> Decimal:
-        return self.with_nominal_max().values_list("nominal_max", flat=True).get(pk=pk)
-
-
-class CriteriaSet(models.Model):
-    """A term's criteria and its scoring settings; with no term, a template kept by the board."""
-
-    term = models.OneToOneField(
-        Term, on_delete=models.PROTECT, null=True, blank=True, related_name="criteria_set"
-    )
-    name = models.CharField("tên bảng tiêu chí", max_length=300)
-    state = models.CharField(
-        "trạng thái", max_length=10, choices=ScoringState.choices, default=ScoringState.SETUP
-    )
-    deadline = models.DateTimeField("hạn nộp phiếu tự chấm", null=True, blank=True)
-    explanation_deadline = models.DateTimeField("hạn giải trình", null=True, blank=True)
-    final_rule = models.CharField(
-        "cách tính điểm cuối cùng", max_length=12, choices=FinalRule.choices, default=FinalRule.LEADER
-    )
-    # Ordered tie-break rules, e.g. [{"rule": "group", "criterion": 12}, {"rule": "fewer_deductions"}].
-    tie_break = models.JSONField("thứ tự xét khi bằng điểm", default=list, blank=True)
-    opened_at = models.DateTimeField(null=True, blank=True, editable=False)
-    locked_at = models.DateTimeField(null=True, blank=True, editable=False)
-    published_at = models.DateTimeField("công bố xếp hạng lúc", null=True, blank=True, editable=False)
-    lock_version = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-
-    objects = CriteriaSetQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "bảng tiêu chí"
-        verbose_name_plural = "bảng tiêu chí"
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(term__isnull=False) | Q(state=ScoringState.SETUP),
-                name="criteria_template_never_opens",
-            ),
-            models.CheckConstraint(
-                condition=Q(state=ScoringState.SETUP) | Q(deadline__isnull=False, opened_at__isnull=False),
-                name="criteria_open_has_deadline",
-            ),
-            models.CheckConstraint(
-                condition=~Q(state=ScoringState.LOCKED) | Q(locked_at__isnull=False),
-                name="criteria_locked_has_time",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("scoring:criteria", args=[self.pk])
-
-    @property
-    def is_template(self) -> bool:
-        return self.term_id is None
-
-    @property
-    def is_setup(self) -> bool:
-        return self.state == ScoringState.SETUP
-
-
-class CriterionQuerySet(models.QuerySet):
-    def in_order(self):
-        """Groups and their criteria in print order: a group, then its children, then the next group."""
-        return self.annotate(
-            group_position=models.functions.Coalesce(F("parent__position"), F("position")),
-            is_child=models.Case(
-                models.When(parent__isnull=True, then=models.Value(0)), default=models.Value(1)
-            ),
-        ).order_by("group_position", "is_child", "position", "pk")
-
-    def scorable(self):
-        return self.exclude(kind=CriterionKind.GROUP)
-
-
-class Criterion(models.Model):
-    """A group (I, II, III…) or a criterion inside a group or at the top level."""
-
-    criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.PROTECT, related_name="criteria")
-    parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name="nhóm"
-    )
-    position = models.PositiveIntegerField("thứ tự")
-    code = models.CharField("số thứ tự in", max_length=20, blank=True)
-    text = models.TextField("nội dung tiêu chí", max_length=2000)
-    kind = models.CharField("loại", max_length=12, choices=CriterionKind.choices)
-    max_points = models.DecimalField(
-        "điểm tối đa", max_digits=8, decimal_places=2, default=Decimal("0"),
-        help_text="Điểm thưởng: mức trần; điểm trừ: mức trừ tối đa.",
-    )  # fmt: skip
-    step = models.DecimalField("bước điểm", max_digits=6, decimal_places=2, null=True, blank=True)
-    unit_points = models.DecimalField(
-        "điểm cho mỗi lần / mỗi 1 %", max_digits=8, decimal_places=2, null=True, blank=True
-    )
-    indicator = models.CharField(
-        "chỉ tiêu đăng ký", max_length=300, blank=True,
-        help_text="Tên chỉ tiêu trong bản đăng ký của thành viên (loại theo tỷ lệ chỉ tiêu).",
-    )  # fmt: skip
-    guidance = models.TextField("hướng dẫn chấm, minh chứng", max_length=2000, blank=True)
-
-    objects = CriterionQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "tiêu chí"
-        verbose_name_plural = "tiêu chí"
-        ordering = ["criteria_set", "position", "pk"]
-        constraints = [
-            models.CheckConstraint(condition=Q(max_points__gte=0), name="criterion_max_not_negative"),
-            models.CheckConstraint(
-                condition=Q(kind=CriterionKind.GROUP, max_points=0, parent__isnull=True)
-                | (~Q(kind=CriterionKind.GROUP) & Q(max_points__gt=0)),
-                name="criterion_group_top_level_without_max",
-            ),
-            models.CheckConstraint(
-                condition=~Q(kind__in=STEPPED_KINDS) | Q(step__gt=0),
-                name="criterion_stepped_has_step",
-            ),
-            models.CheckConstraint(
-                condition=~Q(kind__in=RATED_KINDS) | Q(unit_points__gt=0),
-                name="criterion_rated_has_unit_points",
-            ),
-            models.CheckConstraint(
-                condition=~Q(kind=CriterionKind.TARGET) | ~Q(indicator=""),
-                name="criterion_target_names_indicator",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.code} {self.text}".strip()[:120]
-
-    @property
-    def is_group(self) -> bool:
-        return self.kind == CriterionKind.GROUP
+from blocs.models import Membership, User
+from scoring.models.criteria import SIGN_BY_KIND, CriteriaSet, Criterion, CriterionKind
 
 
 class Layer(models.TextChoices):
@@ -233,26 +51,35 @@ class Sheet(models.Model):
                 fields=["criteria_set", "subject"],
                 condition=Q(layer=Layer.SELF),
                 name="assessment_one_self_sheet",
+                violation_error_message="Đơn vị đã có phiếu tự chấm.",
             ),
             models.UniqueConstraint(
                 fields=["criteria_set", "subject"],
                 condition=Q(layer=Layer.LEADER),
                 name="assessment_one_leader_review",
+                violation_error_message="Phiếu của đơn vị này đã có phiếu thẩm định.",
             ),
             models.UniqueConstraint(
                 fields=["criteria_set", "subject", "reviewer"],
                 condition=Q(layer=Layer.CROSS),
                 name="assessment_cross_check_once",
+                violation_error_message="Đã phân công đơn vị này chấm chéo phiếu đó.",
             ),
             models.CheckConstraint(
                 condition=Q(layer=Layer.SELF, reviewer__isnull=True)
                 | (~Q(layer=Layer.SELF) & Q(reviewer__isnull=False)),
                 name="assessment_reviewer_iff_review",
+                violation_error_message="Phiếu thẩm định ghi đơn vị chấm; phiếu tự chấm thì không.",
             ),
-            models.CheckConstraint(condition=~Q(reviewer=F("subject")), name="assessment_not_own_review"),
+            models.CheckConstraint(
+                condition=~Q(reviewer=F("subject")),
+                name="assessment_not_own_review",
+                violation_error_message="Một đơn vị không chấm chéo phiếu của chính mình.",
+            ),
             models.CheckConstraint(
                 condition=Q(status=SheetStatus.DRAFT) | Q(submitted_at__isnull=False),
                 name="assessment_submitted_has_time",
+                violation_error_message="Phiếu đã nộp phải ghi thời điểm nộp.",
             ),
         ]
 
@@ -288,15 +115,26 @@ class Score(models.Model):
         verbose_name = "điểm"
         verbose_name_plural = "điểm"
         constraints = [
-            models.UniqueConstraint(fields=["sheet", "criterion"], name="score_once_per_sheet"),
+            models.UniqueConstraint(
+                fields=["sheet", "criterion"],
+                name="score_once_per_sheet",
+                violation_error_message="Tiêu chí này đã có điểm trong phiếu.",
+            ),
             models.CheckConstraint(
                 condition=Q(kind=CriterionKind.DEDUCTION, points__lte=0)
                 | (~Q(kind=CriterionKind.DEDUCTION) & Q(points__gte=0)),
                 name="score_sign_by_kind",
+                violation_error_message=SIGN_BY_KIND,
             ),
-            models.CheckConstraint(condition=~Q(kind=CriterionKind.GROUP), name="score_not_on_group"),
             models.CheckConstraint(
-                condition=Q(quantity__isnull=True) | Q(quantity__gte=0), name="score_quantity_not_negative"
+                condition=~Q(kind=CriterionKind.GROUP),
+                name="score_not_on_group",
+                violation_error_message="Nhóm tiêu chí không chấm điểm.",
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity__isnull=True) | Q(quantity__gte=0),
+                name="score_quantity_not_negative",
+                violation_error_message="Số lần, giá trị đạt không được âm.",
             ),
         ]
 
@@ -341,9 +179,12 @@ class Explanation(models.Model):
     criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.PROTECT, related_name="explanations")
     subject = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="explanations")
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="explanations")
-    text = models.TextField("nội dung giải trình", max_length=5000)
+    text = models.TextField(
+        "nội dung giải trình", max_length=5000, error_messages={"blank": "Ghi nội dung giải trình."}
+    )
     filed_at = models.DateTimeField(default=timezone.now)
-    filed_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    # None for a caller without a user (a command, the demo).
+    filed_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     decided_points = models.DecimalField(
         "điểm quyết định", max_digits=8, decimal_places=2, null=True, blank=True
     )
@@ -355,10 +196,15 @@ class Explanation(models.Model):
         verbose_name = "giải trình"
         verbose_name_plural = "giải trình"
         constraints = [
-            models.UniqueConstraint(fields=["subject", "criterion"], name="explanation_once_per_criterion"),
+            models.UniqueConstraint(
+                fields=["subject", "criterion"],
+                name="explanation_once_per_criterion",
+                violation_error_message="Đơn vị đã giải trình tiêu chí này (mỗi tiêu chí một lần).",
+            ),
             models.CheckConstraint(
                 condition=Q(decided_points__isnull=True) | Q(decided_at__isnull=False),
                 name="explanation_decision_has_time",
+                violation_error_message="Quyết định điểm phải ghi thời điểm quyết định.",
             ),
         ]
 
@@ -374,9 +220,9 @@ class FinalSource(models.TextChoices):
 
 
 class FinalScore(models.Model):
-    """The final score of one member on one criterion, derived by `scoring.services.review` from
-    the layers under the term's rule (never typed). Kept as rows so that totals and ranks are
-    plain database sums and windows."""
+    """The final score of one member on one criterion, derived by `scoring.services.finals` from
+    the layers under the term's rule (never typed: its constraints need no message for a user).
+    Kept as rows so that totals and ranks are plain database sums and windows."""
 
     criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.PROTECT, related_name="final_scores")
     subject = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="final_scores")
