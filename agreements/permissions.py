@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from agreements.models import Agreement, AgreementStatus
+from agreements.models import Agreement, AgreementStatus, Commitment
 from blocs.models import Membership, Term
 from blocs.permissions import can_edit_drafts, can_view_term, is_leader
 
@@ -68,3 +68,21 @@ def get_agreement_for_user(request: HttpRequest, pk: int, *, write: bool = False
     if write and not can_edit_agreement(request.user, agreement):
         raise PermissionDenied
     return agreement
+
+
+def get_commitment_for_user(request: HttpRequest, pk: int, cid: int) -> tuple[Agreement, Commitment]:
+    """A commitment of a draft the user may edit, with its agreement."""
+    agreement = get_agreement_for_user(request, pk, write=True)
+    return agreement, get_object_or_404(Commitment, pk=cid, agreement=agreement)
+
+
+def get_registration_page_for_user(request: HttpRequest, pk: int) -> tuple[Agreement, Membership]:
+    """The agreement and the user's own membership, for its registration: 404 when the user's unit
+    is not a member, 403 when the agreement no longer takes registrations."""
+    agreement = get_agreement_for_user(request, pk)
+    own = own_membership(request.user, agreement.term)
+    if own is None:
+        raise Http404
+    if not can_register(request.user, agreement, own):
+        raise PermissionDenied
+    return agreement, own

@@ -7,13 +7,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from agreements import forms, printing, services
 from agreements import permissions as perms
-from agreements.models import Agreement, Commitment
+from agreements.models import Agreement
 from blocs import permissions as bloc_perms
 from blocs.documents import stored_file
 from blocs.views.common import GET_POST, errors_to_messages
@@ -30,8 +30,7 @@ def term_agreement(request: HttpRequest, term_pk: int) -> HttpResponse:
         return redirect(current)
     can_start = perms.can_start_agreement(request.user, term)
     if request.method == "POST":
-        if not can_start:
-            raise PermissionDenied
+        bloc_perms.require(can_start)
         try:
             agreement = services.agreement_start(term=term, by=request.user)
         except ValidationError as exc:
@@ -142,11 +141,6 @@ def download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 # Commitments ------------------------------------------------------------------------------------
 
 
-def _commitment(request: HttpRequest, pk: int, cid: int) -> tuple[Agreement, Commitment]:
-    agreement = perms.get_agreement_for_user(request, pk, write=True)
-    return agreement, get_object_or_404(Commitment, pk=cid, agreement=agreement)
-
-
 @require_POST
 def commitment_add(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = perms.get_agreement_for_user(request, pk, write=True)
@@ -163,7 +157,7 @@ def commitment_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @GET_POST
 def commitment_edit(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
-    agreement, commitment = _commitment(request, pk, cid)
+    agreement, commitment = perms.get_commitment_for_user(request, pk, cid)
     initial = {"text": commitment.text, "lock_version": agreement.lock_version}
     form = forms.CommitmentForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -184,7 +178,7 @@ def commitment_edit(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
 
 @require_POST
 def commitment_move(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
-    agreement, commitment = _commitment(request, pk, cid)
+    agreement, commitment = perms.get_commitment_for_user(request, pk, cid)
     offset = {"up": -1, "down": 1}.get(request.POST.get("direction", ""))
     if offset is None:
         messages.error(request, "Hướng di chuyển không hợp lệ.")
@@ -198,7 +192,7 @@ def commitment_move(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
 
 @require_POST
 def commitment_remove(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
-    agreement, commitment = _commitment(request, pk, cid)
+    agreement, commitment = perms.get_commitment_for_user(request, pk, cid)
     try:
         services.commitment_remove(commitment=commitment, by=request.user)
     except ValidationError as exc:
@@ -226,12 +220,7 @@ def copy_previous(request: HttpRequest, pk: int) -> HttpResponse:
 @GET_POST
 def register(request: HttpRequest, pk: int) -> HttpResponse:
     """A member's own registration: awards, slogan, targets and who signs."""
-    agreement = perms.get_agreement_for_user(request, pk)
-    own = perms.own_membership(request.user, agreement.term)
-    if own is None:
-        raise Http404
-    if not perms.can_register(request.user, agreement, own):
-        raise PermissionDenied
+    agreement, own = perms.get_registration_page_for_user(request, pk)
     existing = agreement.registrations.filter(membership=own).prefetch_related("targets").first()
     form, targets = _registration_forms(request, own, existing)
     if request.method == "POST" and form.is_valid() and targets.is_valid():

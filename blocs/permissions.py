@@ -94,6 +94,24 @@ def can_manage_accounts(user) -> bool:
     return is_board(user) and user.has_perm("blocs.change_user")
 
 
+def require(allowed: bool) -> None:
+    """403 unless `allowed`: for a page the user may see but whose action is not theirs."""
+    if not allowed:
+        raise PermissionDenied
+
+
+def require_board(request: HttpRequest) -> None:
+    """Board-only pages are not even visible to others (404), like objects they may not see."""
+    if not is_board(request.user):
+        raise Http404
+
+
+def require_account_manager(request: HttpRequest) -> None:
+    """The accounts pages: board staff who may change accounts; anyone else gets a 404."""
+    if not can_manage_accounts(request.user):
+        raise Http404
+
+
 def get_term_for_user(request: HttpRequest, pk: int, *, write: bool = False) -> Term:
     """The term, or 404 if the user may not see it, or 403 if they may see it but not manage it."""
     term = get_object_or_404(Term.objects.select_related("bloc", "supervisor"), pk=pk)
@@ -101,6 +119,19 @@ def get_term_for_user(request: HttpRequest, pk: int, *, write: bool = False) -> 
         raise Http404
     if write and not can_manage_term(request.user, term):
         raise PermissionDenied
+    return term
+
+
+def get_membership_for_user(request: HttpRequest, pk: int, mid: int) -> Membership:
+    """A member of a term, for board staff who manage that term (404 / 403 as the term's)."""
+    term = get_term_for_user(request, pk, write=True)
+    return get_object_or_404(term.memberships.select_related("unit", "term"), pk=mid)
+
+
+def get_term_audit_for_user(request: HttpRequest, pk: int) -> Term:
+    """A term's audit log: board staff only (403 for those who see the term)."""
+    term = get_term_for_user(request, pk)
+    require(is_board(request.user))
     return term
 
 

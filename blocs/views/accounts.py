@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -11,20 +11,15 @@ from blocs import permissions as perms
 from blocs.models import User
 
 
-def _require_account_manager(request: HttpRequest) -> None:
-    if not perms.can_manage_accounts(request.user):
-        raise Http404
-
-
 def account_list(request: HttpRequest) -> HttpResponse:
-    _require_account_manager(request)
+    perms.require_account_manager(request)
     users = User.objects.select_related("unit").order_by("unit__kind", "unit__name", "username")
     return render(request, "blocs/account_list.html", {"users": users})
 
 
 @require_http_methods(["GET", "POST"])
 def account_create(request: HttpRequest) -> HttpResponse:
-    _require_account_manager(request)
+    perms.require_account_manager(request)
     form = forms.AccountCreateForm(request.POST or None, initial={"unit": request.GET.get("unit")})
     if request.method == "POST" and form.is_valid():
         try:

@@ -1,7 +1,6 @@
 """Pages that read: the dashboard, the bloc list, a bloc's history, a term, and the health check."""
 
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Prefetch, Q
@@ -151,9 +150,7 @@ def health(request: HttpRequest) -> JsonResponse:
 @require_GET
 def term_audit(request: HttpRequest, pk: int) -> HttpResponse:
     """Board staff read a term's audit log, newest first, filtered by object type and by person."""
-    term = perms.get_term_for_user(request, pk)
-    if not perms.is_board(request.user):
-        raise PermissionDenied
+    term = perms.get_term_audit_for_user(request, pk)
     events = AuditEvent.objects.filter(term=term).select_related("actor__unit")
     object_type = request.GET.get("object", "")
     actor = request.GET.get("actor", "")

@@ -1,9 +1,9 @@
 """Board staff set up units, blocs, terms and memberships; leaders elect next year's leadership."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -11,12 +11,6 @@ from blocs import audit, forms, services
 from blocs import permissions as perms
 from blocs.models import Unit
 from blocs.views.common import GET_POST
-
-
-def _require_board(request: HttpRequest) -> None:
-    """Board-only pages are not even visible to others (404), like objects they may not see."""
-    if not perms.is_board(request.user):
-        raise Http404
 
 
 def _form_error(form, exc: ValidationError) -> None:
@@ -39,7 +33,7 @@ def _save_form(request, form, *, fields, action, term=None):
 
 
 def unit_list(request: HttpRequest) -> HttpResponse:
-    _require_board(request)
+    perms.require_board(request)
     units = Unit.objects.annotate(user_count=Count("users", distinct=True)).prefetch_related("former_names")
     return render(request, "blocs/unit_list.html", {"units": units.order_by("kind", "name")})
 
@@ -49,7 +43,7 @@ UNIT_FIELDS = ["name", "short_name", "parent_name", "head_title", "head_name"]
 
 @GET_POST
 def unit_create(request: HttpRequest) -> HttpResponse:
-    _require_board(request)
+    perms.require_board(request)
     form = forms.UnitForm(request.POST or None)
     if request.method == "POST" and _save_form(request, form, fields=UNIT_FIELDS, action="unit.create"):
         messages.success(request, "Đã thêm đơn vị.")
@@ -59,7 +53,7 @@ def unit_create(request: HttpRequest) -> HttpResponse:
 
 @GET_POST
 def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_board(request)
+    perms.require_board(request)
     unit = get_object_or_404(Unit, pk=pk)
     form = forms.UnitForm(request.POST or None, instance=unit)
     if request.method == "POST" and _save_form(request, form, fields=UNIT_FIELDS, action="unit.update"):
@@ -70,7 +64,7 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @GET_POST
 def unit_rename(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_board(request)
+    perms.require_board(request)
     unit = get_object_or_404(Unit, pk=pk)
     form = forms.UnitRenameForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -96,7 +90,7 @@ BLOC_FIELDS = ["name", "short_name", "number", "description"]
 
 @GET_POST
 def bloc_create(request: HttpRequest) -> HttpResponse:
-    _require_board(request)
+    perms.require_board(request)
     form = forms.BlocForm(request.POST or None)
     if request.method == "POST" and (
         bloc := _save_form(request, form, fields=BLOC_FIELDS, action="bloc.create")
@@ -185,14 +179,9 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _membership(request: HttpRequest, pk: int, mid: int):
-    term = perms.get_term_for_user(request, pk, write=True)
-    return get_object_or_404(term.memberships.select_related("unit", "term"), pk=mid)
-
-
 @GET_POST
 def membership_edit(request: HttpRequest, pk: int, mid: int) -> HttpResponse:
-    membership = _membership(request, pk, mid)
+    membership = perms.get_membership_for_user(request, pk, mid)
     form = forms.MembershipEditForm(request.POST or None, initial={"position": membership.position})
     if request.method == "POST" and form.is_valid():
         services.membership_update(
@@ -206,7 +195,7 @@ def membership_edit(request: HttpRequest, pk: int, mid: int) -> HttpResponse:
 
 @require_POST
 def membership_remove(request: HttpRequest, pk: int, mid: int) -> HttpResponse:
-    membership = _membership(request, pk, mid)
+    membership = perms.get_membership_for_user(request, pk, mid)
     try:
         services.membership_remove(membership=membership, by=request.user)
     except ValidationError as exc:
@@ -243,8 +232,7 @@ def leadership(request: HttpRequest, pk: int) -> HttpResponse:
 @GET_POST
 def elect(request: HttpRequest, pk: int) -> HttpResponse:
     term = perms.get_term_for_user(request, pk)
-    if not perms.can_elect_next(request.user, term):
-        raise PermissionDenied
+    perms.require(perms.can_elect_next(request.user, term))
     proposal = services.rotation_propose(term)
     initial = {
         "leader": proposal.leader.unit_id if proposal.leader else None,
