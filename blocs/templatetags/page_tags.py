@@ -10,9 +10,14 @@ from urllib.parse import urlencode
 from django import template
 from django.template.base import Node, NodeList, kwarg_re, token_kwargs
 from django.template.context import Context
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
+from blocs.models import Role
+
 register = template.Library()
+# The roles that get a badge; the include draws them.
+BADGED = (Role.LEADER, Role.DEPUTY)
 
 # Where the crumbs of the enclosing {% breadcrumbs %} are collected while its body renders.
 _TRAIL = "_page_tags_trail"
@@ -86,7 +91,10 @@ class CrumbNode(Node):
 @register.simple_tag(takes_context=True)
 def role_badge(context, role: str, member: str = "") -> SafeString:
     """The leader's or the deputy's badge in a list of members; `member` is what a plain member
-    gets instead (nothing unless given)."""
+    gets instead (nothing unless given). A plain member, most of a list, is not worth a render of
+    the include (a bloc's page lists every member of every year)."""
+    if role not in BADGED:
+        return conditional_escape(member)
     return _render(context, "includes/role_badge.html", {"role": role, "member": member})
 
 
