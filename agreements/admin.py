@@ -4,17 +4,7 @@ and nothing final, signed or registered can be deleted."""
 from django.contrib import admin
 
 from agreements.models import Agreement, Commitment, Registration
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+from blocs.admin import ReadOnlyAdmin
 
 
 class CommitmentInline(admin.TabularInline):

@@ -3,8 +3,8 @@ who voted is the pages' business, and the secret marks (BallotChoice) are never 
 
 from django.contrib import admin
 
-from agreements.admin import ReadOnlyAdmin
 from ballots.models import Ballot, BallotCandidate
+from blocs.admin import ReadOnlyAdmin
 
 
 @admin.register(Ballot)

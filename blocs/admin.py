@@ -6,6 +6,19 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from blocs.models import AuditEvent, Bloc, Membership, Term, Unit, UnitName, User
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For the rows of every app that change only through the pages and their audited services."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 class NoDeleteAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

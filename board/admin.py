@@ -3,7 +3,7 @@ board's pages and their audited services."""
 
 from django.contrib import admin
 
-from agreements.admin import ReadOnlyAdmin
+from blocs.admin import ReadOnlyAdmin
 from board.models import AwardDecision, BoardDeadline
 
 

@@ -3,7 +3,7 @@ pages and their audited services, and nothing sent to the board can be deleted."
 
 from django.contrib import admin
 
-from agreements.admin import ReadOnlyAdmin
+from blocs.admin import ReadOnlyAdmin
 from conferences.models import Conference, Document
 
 

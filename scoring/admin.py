@@ -3,7 +3,7 @@ their audited services, and nothing scored can be deleted."""
 
 from django.contrib import admin
 
-from agreements.admin import ReadOnlyAdmin
+from blocs.admin import ReadOnlyAdmin
 from scoring.models import CriteriaSet, Evidence, Explanation, Score, Sheet
 
 
@@ -16,7 +16,7 @@ class CriteriaSetAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Sheet)
-class AssessmentAdmin(ReadOnlyAdmin):
+class SheetAdmin(ReadOnlyAdmin):
     list_display = ["subject", "layer", "reviewer", "status", "submitted_at"]
     list_filter = ["layer", "status", "criteria_set__term__year"]
     list_select_related = ["subject__unit", "subject__term__bloc", "reviewer__unit", "reviewer__term__bloc"]

@@ -169,14 +169,10 @@ def _locked(document: Document) -> Document:
     return locked(Document, document.pk, related=("term__bloc", "ballot"))
 
 
-def _ensure_open(term: Term) -> None:
-    ensure_term_open(term)
-
-
 def _ensure_draft(document: Document) -> None:
     if document.is_submitted:
         raise ValidationError("Văn bản đã gửi Ban Thi đua – Khen thưởng, không sửa được nữa.")
-    _ensure_open(document.term)
+    ensure_term_open(document.term)
 
 
 def _by(by: User | None) -> User | None:
@@ -196,7 +192,7 @@ def _state(document: Document) -> dict:
 def document_start(*, term: Term, kind: str, ballot: Ballot | None = None, by: User | None) -> Document:
     """Open the draft of one of the term's documents; a kind once per term (count minutes: per ballot)."""
     term = Term.objects.select_for_update().select_related("bloc").get(pk=term.pk)
-    _ensure_open(term)
+    ensure_term_open(term)
     if kind not in K.values:
         raise ValidationError("Loại văn bản không hợp lệ.")
     if kind == K.COUNT_MINUTES:
@@ -251,7 +247,7 @@ def document_update(*, document: Document, data: dict, lock_version: int | None,
 
 
 def _ensure_ready(document: Document) -> None:
-    _ensure_open(document.term)
+    ensure_term_open(document.term)
     problems = missing_for_submit(document)
     if problems:
         raise ValidationError(problems)

@@ -95,8 +95,7 @@ def cross_assign(*, criteria_set: CriteriaSet, reviewer: Membership, subject: Me
 def cross_unassign(*, sheet: Sheet, by: User | None) -> None:
     criteria_set = locked_set(sheet.criteria_set)
     _ensure_reviewing(criteria_set)
-    # Not `blocs.audit.locked`: without `related` it calls select_related(), deprecated in Django 6.1.
-    sheet = Sheet.objects.select_for_update().get(pk=sheet.pk)
+    sheet = locked(Sheet, sheet.pk)
     if sheet.layer != Layer.CROSS:
         raise ValidationError("Chỉ hủy được phân công chấm chéo.")
     if sheet.is_submitted or sheet.scores.exists():
@@ -135,7 +134,7 @@ def review_save(*, sheet: Sheet, cells: dict[int, Cell], lock_version: int | Non
 @transaction.atomic
 def review_submit(*, sheet: Sheet, by: User | None) -> Sheet:
     criteria_set = locked_set(sheet.criteria_set)
-    sheet = Sheet.objects.select_for_update().get(pk=sheet.pk)
+    sheet = locked(Sheet, sheet.pk)
     if sheet.is_submitted:
         return sheet
     _ensure_reviewing(criteria_set)

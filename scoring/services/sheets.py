@@ -73,8 +73,7 @@ def sheet_save(
         raise ValidationError(OUTSIDE_WINDOW)
     if sheet is None:
         sheet = _get_or_create_self_sheet(criteria_set, membership, by)
-        # Not `blocs.audit.locked`: without `related` it calls select_related(), deprecated in Django 6.1.
-        sheet = Sheet.objects.select_for_update().get(pk=sheet.pk)
+        sheet = locked(Sheet, sheet.pk)
     elif sheet.is_submitted:
         raise ValidationError("Phiếu tự chấm đã nộp; chỉ còn để xem.")
     else:
@@ -109,7 +108,7 @@ def apply_changes(sheet: Sheet, changes: list[selectors.Change], *, by: User | N
 @transaction.atomic
 def sheet_submit(*, sheet: Sheet, lock_version: int | None, by: User | None) -> Sheet:
     criteria_set = locked_set(sheet.criteria_set)
-    sheet = Sheet.objects.select_for_update().get(pk=sheet.pk)
+    sheet = locked(Sheet, sheet.pk)
     if sheet.is_submitted:
         return sheet  # a double click: submitted once
     if not accepting_self_assessment(criteria_set):
@@ -146,7 +145,7 @@ def evidence_add(
     if criterion.criteria_set_id != criteria_set.pk or criterion.is_group:
         raise ValidationError("Tiêu chí không thuộc phiếu này.")
     sheet = _get_or_create_self_sheet(criteria_set, membership, by)
-    sheet = Sheet.objects.select_for_update().get(pk=sheet.pk)
+    sheet = locked(Sheet, sheet.pk)
     if sheet.is_submitted:
         raise ValidationError("Phiếu đã nộp; không thêm minh chứng được.")
     kind = validate_upload(upload, kinds=EVIDENCE_KINDS)
