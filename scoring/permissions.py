@@ -40,7 +40,16 @@ from blocs.permissions import (
     role_in_term,
     term_membership,
 )
-from scoring.models import CriteriaSet, Criterion, Evidence, Explanation, Layer, ScoringState, Sheet
+from scoring.models import (
+    CriteriaSet,
+    Criterion,
+    Evidence,
+    Explanation,
+    Layer,
+    ScoringState,
+    Sheet,
+    SheetStatus,
+)
 
 # Time windows -----------------------------------------------------------------------------------
 
@@ -212,6 +221,31 @@ def can_edit_review(user, sheet: Sheet) -> bool:
 def can_start_review(user, criteria_set: CriteriaSet, reviewer: Membership) -> bool:
     """The leader's review of a member is opened by the unit that writes it (`leader_reviewer`)."""
     return reviewer.unit_id == user.unit_id and accepting_reviews(criteria_set)
+
+
+def grid_review_rights(user, criteria_set: CriteriaSet, members: list[Membership]) -> None:
+    """Mark each member of the grid with what the user may do with the leader's layer of its review
+    (`attach` of `selectors.grid_rows` gave `self_status` and `leader_review`): `can_open_review`
+    (the reviewer's own draft, or a submitted review), `can_start_review` (the user's unit writes
+    that review: the leader's, or the deputy's for the leader's own sheet). Nobody is offered a
+    button that the server would refuse."""
+    by_role = {m.role: m for m in members if m.role in (Role.LEADER, Role.DEPUTY)}
+    own = next((m for m in members if user.is_authenticated and m.unit_id == user.unit_id), None)
+    reviewing = accepting_reviews(criteria_set)
+    for m in members:
+        reviewer = by_role.get(Role.DEPUTY if m.role == Role.LEADER else Role.LEADER)
+        review = m.leader_review
+        m.can_open_review = review is not None and (
+            review.is_submitted or (own is not None and review.reviewer_id == own.pk)
+        )
+        m.can_start_review = (
+            review is None
+            and reviewing
+            and m.self_status == SheetStatus.SUBMITTED
+            and own is not None
+            and reviewer is not None
+            and reviewer.pk == own.pk
+        )
 
 
 def can_manage_review(user, criteria_set: CriteriaSet) -> bool:

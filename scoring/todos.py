@@ -53,6 +53,15 @@ def scoring_todos(terms: Sequence[Term], user, *, board: bool) -> list[Todo]:
         status=SheetStatus.SUBMITTED,
         subject__unit_id=user.unit_id,
     )
+    awaiting_deputy = Sheet.objects.filter(
+        criteria_set=OuterRef("pk"), layer=Layer.SELF, status=SheetStatus.SUBMITTED, subject__role=Role.LEADER
+    ).exclude(
+        Exists(
+            Sheet.objects.filter(
+                criteria_set=OuterRef("criteria_set"), subject=OuterRef("subject"), layer=Layer.LEADER
+            )
+        )
+    )
     sets = {
         s.term_id: s
         for s in CriteriaSet.objects.filter(term__in=open_terms)
@@ -63,7 +72,19 @@ def scoring_todos(terms: Sequence[Term], user, *, board: bool) -> list[Todo]:
                 filter=Q(sheets__layer=Layer.SELF, sheets__status=SheetStatus.SUBMITTED),
                 distinct=True,
             ),
-            leader_reviews=Count("sheets", filter=Q(sheets__layer=Layer.LEADER), distinct=True),
+            # The leader reviews every sheet but its own, which is the deputy's to review.
+            awaiting_leader=Count(
+                "sheets",
+                filter=Q(sheets__layer=Layer.SELF, sheets__status=SheetStatus.SUBMITTED)
+                & ~Q(sheets__subject__role=Role.LEADER),
+                distinct=True,
+            ),
+            leader_reviews=Count(
+                "sheets",
+                filter=Q(sheets__layer=Layer.LEADER) & ~Q(sheets__subject__role=Role.LEADER),
+                distinct=True,
+            ),
+            awaiting_deputy=Exists(awaiting_deputy),
             undecided=Count(
                 "explanations", filter=Q(explanations__decided_points__isnull=True), distinct=True
             ),
@@ -138,12 +159,20 @@ def _for_term(term: Term, criteria_set: CriteriaSet | None) -> list[Todo]:
                 reverse("scoring:own_sheet", args=[criteria_set.pk]),
             )
         )
-    awaiting = criteria_set.submitted - criteria_set.leader_reviews
+    awaiting = criteria_set.awaiting_leader - criteria_set.leader_reviews
     if term.user_role == Role.LEADER and awaiting > 0:
         tasks.append(
             Todo(
                 term,
                 f"{awaiting} phiếu tự chấm chờ thẩm định",
+                reverse("scoring:grid", args=[criteria_set.pk]),
+            )
+        )
+    if term.user_role == Role.DEPUTY and criteria_set.awaiting_deputy:
+        tasks.append(
+            Todo(
+                term,
+                "Thẩm định phiếu tự chấm của trưởng khối",
                 reverse("scoring:grid", args=[criteria_set.pk]),
             )
         )

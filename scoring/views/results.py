@@ -21,7 +21,9 @@ PALETTE = ["#1f4e79", "#2e7d32", "#8d6e00", "#6a1b9a", "#00695c", "#ad1457", "#3
 def grid(request: HttpRequest, pk: int) -> HttpResponse:
     criteria_set = perms.get_criteria_set_for_user(request, pk)
     perms.require(perms.can_view_results(request.user, criteria_set))
-    context = selectors.grid_rows(criteria_set) | {
+    rows = selectors.grid_rows(criteria_set)
+    perms.grid_review_rights(request.user, criteria_set, rows["members"])
+    context = rows | {
         "criteria_set": criteria_set,
         "term": criteria_set.term,
         "can_manage": perms.can_manage_review(request.user, criteria_set),
