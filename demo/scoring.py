@@ -333,6 +333,9 @@ def add_scoring(term: Term, by: User) -> None:
         services.explanation_decide(
             explanation=explanation, points=D(decided), note="Chấp nhận giải trình.", by=leader
         )
+        # The explanation window closes before the lock (the lowered scores were accepted).
+        CriteriaSet.objects.filter(pk=criteria_set.pk).update(explanation_deadline=timezone.now())
+        criteria_set.refresh_from_db()
         services.scoring_lock(criteria_set=criteria_set, by=leader)
         services.ranking_publish(criteria_set=criteria_set, by=leader)
         _votes(term, members, leader)

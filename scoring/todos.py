@@ -11,14 +11,23 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from blocs.models import Role, Term
 from blocs.todos import Todo
-from scoring.models import CriteriaSet, Layer, ScoringState, Sheet, SheetStatus
+from scoring.models import (
+    CriteriaSet,
+    Explanation,
+    FinalRule,
+    FinalScore,
+    Layer,
+    ScoringState,
+    Sheet,
+    SheetStatus,
+)
 
 
 @dataclass(frozen=True)
@@ -62,6 +71,11 @@ def scoring_todos(terms: Sequence[Term], user, *, board: bool) -> list[Todo]:
             )
         )
     )
+    unexplained = FinalScore.objects.filter(
+        criteria_set=OuterRef("pk"), reviewed_points__lt=F("self_points")
+    ).exclude(
+        Exists(Explanation.objects.filter(subject=OuterRef("subject"), criterion=OuterRef("criterion")))
+    )
     sets = {
         s.term_id: s
         for s in CriteriaSet.objects.filter(term__in=open_terms)
@@ -85,6 +99,17 @@ def scoring_todos(terms: Sequence[Term], user, *, board: bool) -> list[Todo]:
                 distinct=True,
             ),
             awaiting_deputy=Exists(awaiting_deputy),
+            # Members whose review under the set's rule is submitted, and lowered scores not explained.
+            reviewed=Count(
+                "sheets__subject",
+                filter=Q(sheets__status=SheetStatus.SUBMITTED)
+                & (
+                    Q(sheets__layer=Layer.LEADER, final_rule=FinalRule.LEADER)
+                    | Q(sheets__layer=Layer.CROSS) & ~Q(final_rule=FinalRule.LEADER)
+                ),
+                distinct=True,
+            ),
+            unexplained=Exists(unexplained),
             undecided=Count(
                 "explanations", filter=Q(explanations__decided_points__isnull=True), distinct=True
             ),
@@ -120,6 +145,20 @@ def scoring_todos(terms: Sequence[Term], user, *, board: bool) -> list[Todo]:
                     )
                 )
     return tasks
+
+
+def _nothing_outstanding(term: Term, criteria_set: CriteriaSet) -> bool:
+    """Locking is suggested only when every member submitted and was reviewed under the rule, no
+    explanation awaits a decision and no lowered score may still be explained (`scoring.outstanding`
+    tells the lock page the same in detail)."""
+    deadline = criteria_set.explanation_deadline
+    explainable = criteria_set.unexplained and (deadline is None or timezone.now() <= deadline)
+    return (
+        criteria_set.submitted >= term.member_count
+        and criteria_set.reviewed >= criteria_set.submitted
+        and not criteria_set.undecided
+        and not explainable
+    )
 
 
 def _for_term(term: Term, criteria_set: CriteriaSet | None) -> list[Todo]:
@@ -184,12 +223,19 @@ def _for_term(term: Term, criteria_set: CriteriaSet | None) -> list[Todo]:
                 reverse("scoring:grid", args=[criteria_set.pk]),
             )
         )
-    if term.user_role == Role.LEADER and (not before_deadline or criteria_set.submitted >= term.member_count):
+    if term.user_role == Role.LEADER and not before_deadline and criteria_set.submitted < term.member_count:
+        missing = term.member_count - criteria_set.submitted
+        tasks.append(
+            Todo(
+                term, f"Đã hết hạn tự chấm: {missing} đơn vị chưa nộp phiếu", criteria_set.get_absolute_url()
+            )
+        )
+    if term.user_role == Role.LEADER and _nothing_outstanding(term, criteria_set):
         tasks.append(
             Todo(
                 term,
-                f"Đã nộp {criteria_set.submitted}/{term.member_count} phiếu tự chấm: khóa chấm điểm",
-                criteria_set.get_absolute_url(),
+                f"Đủ {criteria_set.submitted}/{term.member_count} phiếu tự chấm đã thẩm định: khóa chấm điểm",
+                reverse("scoring:lock", args=[criteria_set.pk]),
             )
         )
     return tasks

@@ -1,11 +1,14 @@
-"""Helpers every app's pages share: the GET-or-POST guard and putting a service's errors where the
-user reads them."""
+"""Helpers every app's pages share: the GET-or-POST guard, putting a service's errors where the
+user reads them, and the confirmation before what cannot be undone."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 GET_POST = require_http_methods(["GET", "POST"])
@@ -23,3 +26,31 @@ def errors_to_form(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """The page shown before what cannot be undone (issue 15, item 11): what will happen, what
+    cannot be undone, and a second, deliberate action. `blocked` lists why it cannot be done yet
+    (then there is no button); `hidden` carries what the action needs to the POST."""
+
+    title: str
+    happens: list[str]
+    final: str
+    submit: str
+    back: str
+    blocked: list[str] = field(default_factory=list)
+    hidden: list[tuple[str, str]] = field(default_factory=list)
+    danger: bool = False
+
+
+CONFIRMED = "confirmed"
+
+
+def is_confirmed(request: HttpRequest) -> bool:
+    """The POST came from the confirmation page's button, not from a first click."""
+    return request.method == "POST" and request.POST.get(CONFIRMED) == "yes"
+
+
+def confirm_page(request: HttpRequest, confirmation: Confirmation, *, status: int = 200) -> HttpResponse:
+    return render(request, "blocs/confirm.html", {"c": confirmation, "confirmed": CONFIRMED}, status=status)

@@ -3,6 +3,7 @@ reopening scoring and publishing the ranking."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -16,6 +17,7 @@ from blocs.models import Term, User
 from blocs.services import term_require_leader
 from scoring import tables
 from scoring.models import CriteriaSet, Criterion, CriterionKind, Score, ScoringState
+from scoring.outstanding import lock_outstanding
 from scoring.permissions import is_past_deadline
 from scoring.services.finals import final_scores_refresh
 
@@ -223,11 +225,27 @@ def scoring_open(*, criteria_set: CriteriaSet, deadline: datetime, by: User | No
 
 
 @transaction.atomic
-def scoring_lock(*, criteria_set: CriteriaSet, by: User | None) -> CriteriaSet:
+def scoring_lock(
+    *, criteria_set: CriteriaSet, by: User | None, acknowledged: Collection[int] | None = None
+) -> CriteriaSet:
+    """Lock scoring: refused while a lowered score may still be explained or an explanation awaits
+    its decision (`scoring.outstanding`); the members without a sheet or a review must be the ones
+    the caller confirmed locking without (`acknowledged`, their membership pks), so that a member
+    who fell behind after the confirmation page was read is never locked out unseen. A caller
+    without a page (a command, the demo) passes None: the audit event names them all the same."""
     criteria_set = locked_set(criteria_set)
     ensure_term_open(criteria_set.term)
     if criteria_set.state != ScoringState.OPEN:
         raise ValidationError("Chỉ khóa được khi đang chấm điểm.")
+    outstanding = lock_outstanding(criteria_set)
+    if outstanding.blocking:
+        raise ValidationError(
+            "Chưa khóa được: còn điểm bị hạ mà đơn vị còn quyền giải trình, hoặc giải trình chờ quyết định."
+        )
+    if acknowledged is not None and outstanding.acknowledged != sorted(set(acknowledged)):
+        raise ValidationError(
+            "Danh sách đơn vị chưa nộp phiếu hoặc chưa được thẩm định đã thay đổi; xem lại trước khi khóa."
+        )
     criteria_set.state = ScoringState.LOCKED
     criteria_set.locked_at = timezone.now()
     criteria_set.lock_version += 1
@@ -239,7 +257,9 @@ def scoring_lock(*, criteria_set: CriteriaSet, by: User | None) -> CriteriaSet:
         obj=criteria_set,
         term=criteria_set.term,
         old={"state": ScoringState.OPEN},
-        new={"state": ScoringState.LOCKED},
+        new={"state": ScoringState.LOCKED}
+        | ({"missing": [m.name for m in outstanding.missing]} if outstanding.missing else {})
+        | ({"unreviewed": [m.name for m in outstanding.unreviewed]} if outstanding.unreviewed else {}),
     )
     return criteria_set
 

@@ -6,13 +6,23 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_POST
 
 from blocs import permissions as bloc_perms
-from blocs.views.common import GET_POST, errors_to_form, errors_to_messages
+from blocs.views.common import (
+    GET_POST,
+    Confirmation,
+    confirm_page,
+    errors_to_form,
+    errors_to_messages,
+    is_confirmed,
+)
 from scoring import exports, forms, selectors, services, tables
 from scoring import permissions as perms
 from scoring.models import CriteriaSet
+from scoring.outstanding import Outstanding, lock_outstanding
 
 # The term's criteria set ------------------------------------------------------------------------
 
@@ -177,17 +187,60 @@ def scoring_open(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "blocs/form.html", context)
 
 
-@require_POST
+def _lock_confirmation(criteria_set: CriteriaSet, outstanding: Outstanding) -> Confirmation:
+    """What locking does to each member still outstanding, and what refuses it."""
+    deadline = criteria_set.explanation_deadline
+    until = (
+        f"đến {date_format(timezone.localtime(deadline), 'H:i d/m/Y')}"
+        if deadline
+        else "vì chưa đặt hạn giải trình"
+    )
+    blocked = [
+        f"{m.name}: {n} tiêu chí bị hạ điểm còn được giải trình ({until})."
+        for m, n in outstanding.unexplained
+    ] + [
+        f"Giải trình của {m.name}, tiêu chí {text}, chờ trưởng khối quyết định."
+        for m, text in outstanding.undecided
+    ]
+    if outstanding.unexplained:
+        blocked.append("Khóa sau hạn giải trình; đặt hoặc sửa hạn giải trình trong Cài đặt.")
+    happens = [
+        f"{m.name} chưa nộp phiếu tự chấm: không có điểm, không được xếp hạng." for m in outstanding.missing
+    ]
+    happens += [
+        f"Phiếu của {m.name} chưa được thẩm định: điểm cuối cùng của {m.name} lấy theo tự chấm."
+        for m in outstanding.unreviewed
+    ]
+    happens.append(
+        "Các thành viên không nộp, sửa phiếu tự chấm hoặc giải trình được nữa; điểm cuối cùng được chốt."
+    )
+    return Confirmation(
+        title="Khóa chấm điểm",
+        happens=happens,
+        final="Chỉ Ban Thi đua – Khen thưởng mở lại được chấm điểm sau khi khóa, có ghi lý do.",
+        submit="Khóa chấm điểm",
+        back=criteria_set.get_absolute_url(),
+        blocked=blocked,
+        hidden=[("acknowledged", str(pk)) for pk in outstanding.acknowledged],
+        danger=True,
+    )
+
+
+@GET_POST
 def scoring_lock(request: HttpRequest, pk: int) -> HttpResponse:
+    """The lock's confirmation page, which lists what is outstanding; locking from its button."""
     criteria_set = perms.get_criteria_set_for_user(request, pk)
     perms.require(perms.can_lock_scoring(request.user, criteria_set))
-    try:
-        services.scoring_lock(criteria_set=criteria_set, by=request.user)
-    except ValidationError as exc:
-        errors_to_messages(request, exc)
-    else:
-        messages.success(request, "Đã khóa chấm điểm.")
-    return redirect(criteria_set)
+    if is_confirmed(request):
+        acknowledged = [int(v) for v in request.POST.getlist("acknowledged") if v.isdigit() and len(v) < 12]
+        try:
+            services.scoring_lock(criteria_set=criteria_set, by=request.user, acknowledged=acknowledged)
+        except ValidationError as exc:
+            errors_to_messages(request, exc)
+        else:
+            messages.success(request, "Đã khóa chấm điểm.")
+            return redirect(criteria_set)
+    return confirm_page(request, _lock_confirmation(criteria_set, lock_outstanding(criteria_set)))
 
 
 @GET_POST

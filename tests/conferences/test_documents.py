@@ -15,6 +15,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.utils import timezone
 
 from agreements.models import Target
 from ballots import services as ballot_services
@@ -27,7 +28,7 @@ from conferences.models import Document, DocumentKind, DocumentStatus
 from conferences.services import documents as docs
 from config.pdf import render_pdf
 from scoring import selectors, services
-from scoring.models import CriterionKind
+from scoring.models import CriteriaSet, CriterionKind
 from scoring.services import Cell
 from tests.agreements.test_pdf import Pdf
 from tests.factories import make_agreement, make_criteria_set, make_term, make_user, unit_user
@@ -84,6 +85,9 @@ def scored_year(
         cells[scored[0].pk] = Cell(points=Decimal(6) + Decimal(i % 4) / 2, note="Thiếu minh chứng")
         services.review_save(sheet=review, cells=cells, lock_version=None, by=leader)
         services.review_submit(sheet=review, by=leader)
+    # The explanation window closes before the lock (the lowered scores were accepted).
+    CriteriaSet.objects.filter(pk=criteria_set.pk).update(explanation_deadline=timezone.now())
+    criteria_set.refresh_from_db()
     services.scoring_lock(criteria_set=criteria_set, by=leader)
     ranked = [m for m in selectors.ranking(criteria_set) if m.rank is not None]
     _vote(term, BallotKind.LEADING, "", 1, lambda i: [ranked[0]], leader)

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from ballots import services as ballot_services
 from ballots.models import Ballot, BallotKind, BallotMode
@@ -30,7 +31,7 @@ from config.pdf import render_pdf
 from province.models import AwardCode
 from scoring import selectors, services
 from scoring.arithmetic import fmt
-from scoring.models import CriterionKind
+from scoring.models import CriteriaSet, CriterionKind
 from scoring.services import Cell
 from tests.factories import make_criteria_set, make_term, make_unit, unit_user
 
@@ -148,6 +149,9 @@ def build_year(members: int = 8, *, hostile: str = "", absent: bool = True, extr
         )
         services.review_save(sheet=review, cells=cells, lock_version=None, by=leader)
         services.review_submit(sheet=review, by=leader)
+    # The explanation window closes before the lock (the lowered scores were accepted).
+    CriteriaSet.objects.filter(pk=criteria_set.pk).update(explanation_deadline=timezone.now())
+    criteria_set.refresh_from_db()
     services.scoring_lock(criteria_set=criteria_set, by=leader)
 
     present = ordered[:-1] if absent else ordered

@@ -82,6 +82,8 @@ def test_self_assess_review_explain_decide_lock_publish(browser, live_server):
     page.get_by_role("button", name="Quyết định").click()
     assert "Đã quyết định điểm sau giải trình." in page.content()
     page.goto(f"{base}/scoring/{criteria_set.pk}/")
+    page.get_by_role("link", name="Khóa chấm điểm…").click()
+    screenshot(page, "scoring-lock-confirm")
     page.get_by_role("button", name="Khóa chấm điểm").click()
     assert "Đã khóa chấm điểm." in page.content()
     page.get_by_role("link", name="Xếp hạng").click()

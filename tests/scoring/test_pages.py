@@ -9,10 +9,11 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from blocs.models import Role
 from scoring import services
-from scoring.models import Criterion, CriterionKind, Score
+from scoring.models import CriteriaSet, Criterion, CriterionKind, Score
 from scoring.services import Cell
 from tests.factories import make_criteria_set, make_term, make_user, unit_user
 
@@ -254,6 +255,9 @@ def test_members_see_the_ranking_only_once_published(client):
     member = unit_user(term, Role.MEMBER)
     client.force_login(member)
     assert client.get(f"/scoring/{criteria_set.pk}/ranking/").status_code == 403
+    explanation = criteria_set.explanations.get()
+    services.explanation_decide(explanation=explanation, points=Decimal(7), note="", by=None)
+    CriteriaSet.objects.filter(pk=criteria_set.pk).update(explanation_deadline=timezone.now())
     services.scoring_lock(criteria_set=criteria_set, by=None)
     services.ranking_publish(criteria_set=criteria_set, by=None)
     page = client.get(f"/scoring/{criteria_set.pk}/ranking/").content.decode()

@@ -11,10 +11,12 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from blocs.models import Role
 from scoring import services
-from scoring.models import CriterionKind
+from scoring.models import CriteriaSet, CriterionKind
+from scoring.outstanding import lock_outstanding
 from scoring.services import Cell
 from tests.blocs.test_permission_matrix import (
     PERSONAS,
@@ -81,6 +83,9 @@ class ScoringWorld(World):
         if state in ("review", "locked"):
             self._reviews(judged)
         if state == "locked":
+            # The explanation decided and the window closed: nothing refuses the lock.
+            services.explanation_decide(explanation=self.explanation, points=Decimal(5), note="", by=None)
+            CriteriaSet.objects.filter(pk=self.criteria_set.pk).update(explanation_deadline=timezone.now())
             services.scoring_lock(criteria_set=self.criteria_set, by=None)
 
     def _reviews(self, judged):
@@ -207,7 +212,10 @@ def post_data(name: str, w: ScoringWorld) -> dict:
             "lock_version": "0",
         },
         "scoring:open": lambda: {"deadline": later},
-        "scoring:lock": lambda: {},
+        "scoring:lock": lambda: {
+            "confirmed": "yes",
+            "acknowledged": [str(pk) for pk in lock_outstanding(w.criteria_set).acknowledged],
+        },
         "scoring:reopen": lambda: {"deadline": later, "reason": "Một đơn vị nộp muộn có lý do"},
         "scoring:import": lambda: {"file": SimpleUploadedFile("tieu-chi.csv", CSV.encode("utf-8-sig"))},
         "scoring:own_sheet": lambda: {f"c{c.pk}": "7,5", f"n{c.pk}": "Theo báo cáo"},
@@ -245,7 +253,7 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("scoring:settings", "POST"): expect(EDITORS, 302, seen_by=NOT_EDITORS),
     ("scoring:open", "GET"): expect(["leader"], 200, seen_by=NOT_LEADER),
     ("scoring:open", "POST"): expect(["leader"], 302, seen_by=NOT_LEADER),
-    ("scoring:lock", "GET"): POST_ONLY,
+    ("scoring:lock", "GET"): expect(["leader"], 200, seen_by=NOT_LEADER),
     ("scoring:lock", "POST"): expect(["leader"], 302, seen_by=NOT_LEADER),
     ("scoring:reopen", "GET"): expect(BOARD, 200, seen_by=VIEWERS),
     ("scoring:reopen", "POST"): expect(BOARD, 302, seen_by=VIEWERS),

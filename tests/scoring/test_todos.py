@@ -6,6 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from blocs.models import Role
@@ -54,13 +55,35 @@ def test_open_scoring_asks_each_member_to_submit_until_it_has(client, term):
     assert not any(text.startswith("Tự chấm") for text in tasks(client, member))
 
 
-def test_after_the_deadline_the_leader_is_asked_to_lock(client, term):
+def test_the_leader_is_asked_to_lock_only_when_nothing_is_outstanding(client, term):
     criteria_set = make_criteria_set(term, state="open")
     leader = unit_user(term, Role.LEADER)
-    assert not any("khóa chấm điểm" in text for text in tasks(client, leader))
-    CriteriaSet.objects.filter(pk=criteria_set.pk).update(deadline=timezone.now() - timedelta(minutes=1))
+    assert not any("khóa chấm điểm" in text for text in tasks(client, leader))  # 0/3 submitted
+    with time_machine.travel(criteria_set.deadline + timedelta(minutes=1)):
+        late = tasks(client, leader)
+    assert late["Đã hết hạn tự chấm: 3 đơn vị chưa nộp phiếu"] == f"/scoring/{criteria_set.pk}/"
+    assert not any("khóa chấm điểm" in text for text in late)
+    scored = list(criteria_set.criteria.filter(kind=CriterionKind.POINTS))
+    for m in term.memberships.all():
+        cells = {c.pk: Cell(points=Decimal(8)) for c in scored}
+        sheet = services.sheet_save(
+            criteria_set=criteria_set, membership=m, cells=cells, lock_version=None, by=None
+        )
+        services.sheet_submit(sheet=sheet, lock_version=None, by=None)
+    assert not any("khóa chấm điểm" in text for text in tasks(client, leader))  # none reviewed
+    for m in term.memberships.all():
+        review = services.leader_review_start(criteria_set=criteria_set, subject=m, by=None)
+        cells = {c.pk: Cell(points=Decimal(8)) for c in scored}
+        cells[scored[0].pk] = Cell(points=Decimal(6), note="Thiếu minh chứng")
+        services.review_save(sheet=review, cells=cells, lock_version=None, by=None)
+        services.review_submit(sheet=review, by=None)
+    assert not any("khóa chấm điểm" in text for text in tasks(client, leader))  # lowered, explainable
+    CriteriaSet.objects.filter(pk=criteria_set.pk).update(explanation_deadline=timezone.now())
     leader_tasks = tasks(client, leader)
-    assert leader_tasks["Đã nộp 0/3 phiếu tự chấm: khóa chấm điểm"] == f"/scoring/{criteria_set.pk}/"
+    assert (
+        leader_tasks["Đủ 3/3 phiếu tự chấm đã thẩm định: khóa chấm điểm"]
+        == f"/scoring/{criteria_set.pk}/lock/"
+    )
     assert not any(text.startswith("Tự chấm") for text in leader_tasks)
 
 
