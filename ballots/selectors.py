@@ -221,26 +221,24 @@ def _settles(ballot: Ballot, by_pk: Mapping[int, Ballot]) -> Ballot:
     return ballot
 
 
-def proposals_of(
-    ballots: Iterable[Ballot], *, leading_as_provincial_flag: bool = True, leading_first: bool = True
-) -> list[Proposal]:
+def proposals_of(ballots: Iterable[Ballot]) -> list[Proposal]:
     """The proposals that closed `ballots` make: each unit a ballot selected, under the award the
     ballot names. The leading-unit ballot that names no award proposes its unit for the provincial
-    flag, which goes to the collective that leads its bloc (Luật Thi đua, khen thưởng 2022, Art. 26),
-    unless `leading_as_provincial_flag` is off.
+    flag, which goes to the collective that leads its bloc (Luật Thi đua, khen thưởng 2022, Art. 26).
+    The printed proposal, the board's decisions page and each unit's award history all read this.
 
     One proposal per unit and award: of a unit selected twice for the same award, the first ballot's
-    selection counts, the leading-unit ballots before the others unless `leading_first` is off, then
-    in the order `ballots` come in. A run-off counts for the ballot it settles.
+    selection counts, the leading-unit ballots before the others, then in the order `ballots` come
+    in. A run-off counts for the ballot it settles.
     """
     ballots = list(ballots)
     by_pk = {b.pk: b for b in ballots}
     leading, others = [], []
     for ballot in ballots:
         is_leading = _settles(ballot, by_pk).kind == BallotKind.LEADING
-        award = ballot.award or (AwardCode.FLAG_PROVINCE if is_leading and leading_as_provincial_flag else "")
+        award = ballot.award or (AwardCode.FLAG_PROVINCE if is_leading else "")
         if award:
-            (leading if is_leading and leading_first else others).append((ballot, award, is_leading))
+            (leading if is_leading else others).append((ballot, award, is_leading))
     found: dict[tuple[int, str], Proposal] = {}
     for ballot, award, is_leading in leading + others:
         for chosen in (ballot.result or {}).get("selected", []):

@@ -3,7 +3,7 @@ the Government-flag rule, and the proposals the board decides on, per term and p
 
 Reads run a fixed number of queries whatever the number of blocs (counts are correlated subqueries
 of one query over the year's terms). A term's proposals are read by `ballots.selectors.proposals_of`,
-as the printed proposal reads them, with the board's own two choices kept (`BOARD_READING`).
+as the printed proposal reads them: the leading unit is proposed for the provincial flag.
 """
 
 from __future__ import annotations
@@ -297,17 +297,6 @@ class AwardProposal:
         return f"{self.membership.pk}-{self.award}"
 
 
-# How the board's pages read the proposals before the printed proposal and they read them in one
-# place, kept until the team settles it (issue 14): the awards the ballots name only (the leading unit
-# whose ballot names none has no decision to record here, though the printed proposal lists it under
-# the provincial flag), and of a unit selected twice for the same award, the ballot closed first.
-BOARD_READING = {"leading_as_provincial_flag": False, "leading_first": False}
-
-
-def _closed_by_closing() -> QuerySet[Ballot]:
-    return closed_ballots().order_by("closed_at", "pk")
-
-
 def _with_decisions(ballots, memberships: Mapping[int, Membership], decisions) -> list[AwardProposal]:
     found = [
         AwardProposal(
@@ -318,7 +307,7 @@ def _with_decisions(ballots, memberships: Mapping[int, Membership], decisions) -
             votes=p.votes,
             pct=p.pct,
         )
-        for p in proposals_of(ballots, **BOARD_READING)
+        for p in proposals_of(ballots)
         if p.membership_id in memberships
     ]
     by_key = {(p.membership.pk, p.award): p for p in found}
@@ -331,7 +320,7 @@ def _with_decisions(ballots, memberships: Mapping[int, Membership], decisions) -
 
 def is_proposed(term: Term, *, membership: Membership, award: str) -> bool:
     """Whether the term proposes the unit for the award, as the decisions page lists it. One query."""
-    proposals = proposals_of(_closed_by_closing().filter(term=term), **BOARD_READING)
+    proposals = proposals_of(closed_ballots().filter(term=term))
     return any(p.membership_id == membership.pk and p.award == award for p in proposals)
 
 
@@ -341,7 +330,7 @@ def term_proposals(term: Term) -> list[AwardProposal]:
     memberships = {m.pk: m for m in term.memberships.select_related("unit").with_unit_name()}
     for m in memberships.values():
         m.term = term
-    ballots = _closed_by_closing().filter(term=term)
+    ballots = closed_ballots().filter(term=term)
     proposals = _with_decisions(ballots, memberships, AwardDecision.objects.filter(term=term))
     proposals.sort(key=lambda p: (catalogue.position(p.award), -(p.votes or 0), p.membership.position))
     return proposals
@@ -354,7 +343,7 @@ def unit_award_history(unit: Unit) -> list[AwardProposal]:
         m.pk: m
         for m in Membership.objects.filter(unit=unit).select_related("term__bloc", "unit").with_unit_name()
     }
-    ballots = _closed_by_closing().filter(term_id__in={m.term_id for m in memberships.values()})
+    ballots = closed_ballots().filter(term_id__in={m.term_id for m in memberships.values()})
     decisions = AwardDecision.objects.filter(membership__unit=unit)
     proposals = _with_decisions(ballots, memberships, decisions)
     proposals.sort(key=lambda p: (-p.term.year, catalogue.position(p.award)))

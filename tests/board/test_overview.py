@@ -625,9 +625,9 @@ def test_the_decisions_rules_are_the_models_for_the_form_and_the_service(board, 
     assert not AwardDecision.objects.exists()
 
 
-def test_the_leading_unit_of_a_ballot_without_an_award_has_no_decision_to_record(client, board):
-    """The printed proposal lists it under the provincial flag (ballots.selectors); the board's pages
-    list the awards the ballots name, as they did before the two readings became one."""
+def test_the_leading_unit_of_a_ballot_without_an_award_is_proposed_for_the_provincial_flag(client, board):
+    """The printed proposal, the decisions page and the award history read the same proposals
+    (issue 15, item 7): the leading unit is proposed for the provincial flag on all three."""
     from ballots import selectors as ballot_selectors
 
     term = make_term(year=YEAR, members=3)
@@ -636,8 +636,13 @@ def test_the_leading_unit_of_a_ballot_without_an_award_has_no_decision_to_record
     assert [(p.membership_id, p.award) for p in ballot_selectors.term_proposals(term)] == [
         (leader.pk, "co_tinh")
     ]
-    assert selectors.term_proposals(term) == [] and selectors.unit_award_history(leader.unit) == []
-    assert "Chưa có quyết định của tỉnh." not in client.get(f"/terms/{term.pk}/decisions/").content.decode()
+    assert [(p.membership.pk, p.award) for p in selectors.term_proposals(term)] == [(leader.pk, "co_tinh")]
+    assert [(p.membership.pk, p.award) for p in selectors.unit_award_history(leader.unit)] == [
+        (leader.pk, "co_tinh")
+    ]
+    response = client.post(f"/terms/{term.pk}/decisions/", decision_post(leader, "co_tinh", awarded="0"))
+    assert response.status_code == 302
+    assert AwardDecision.objects.get().membership == leader
 
 
 def test_a_unit_that_was_not_proposed_gets_no_decision(client, board, proposed):
