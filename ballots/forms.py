@@ -29,11 +29,14 @@ COUNT_MESSAGES = {
 INVALID_CHOICE = "Lựa chọn không hợp lệ; hãy chọn lại."
 
 
-def _count_field(label: str) -> forms.IntegerField:
+def _count_field(label: str, *, blank_is_zero: bool = False) -> forms.IntegerField:
+    """A count of ballots; where a blank means none (a candidate's votes, the invalid ballots), a
+    blank reads as 0, as the counting committee writes it."""
     return forms.IntegerField(
         label=label,
         min_value=0,
         max_value=MAX_COUNT,
+        required=not blank_is_zero,
         error_messages=COUNT_MESSAGES,
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": "0"}),
     )
@@ -159,17 +162,20 @@ class CountsForm(forms.Form):
     issued = _count_field("Số phiếu phát ra")
     returned = _count_field("Số phiếu thu về")
     valid = _count_field("Số phiếu hợp lệ")
-    invalid = _count_field("Số phiếu không hợp lệ")
+    invalid = _count_field("Số phiếu không hợp lệ", blank_is_zero=True)
     lock_version = LockVersionField()
 
     def __init__(self, *args, candidates: list[BallotCandidate], present: int, quota: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.candidates, self.present, self.quota = candidates, present, quota
         for c in candidates:
-            self.fields[f"v{c.pk}"] = _count_field(f"Số phiếu bầu {c.unit_name}")
+            self.fields[f"v{c.pk}"] = _count_field(f"Số phiếu bầu {c.unit_name}", blank_is_zero=True)
 
     def clean(self):
         data = super().clean()
+        for name in ["invalid", *[f"v{c.pk}" for c in self.candidates]]:
+            if name in data and data[name] is None:
+                data[name] = 0
         names = ["issued", "returned", "valid", "invalid", *[f"v{c.pk}" for c in self.candidates]]
         if any(name not in data for name in names):
             return data  # a field's own message is enough; the rules need every number

@@ -149,14 +149,15 @@ def self_points(criteria_set: CriteriaSet, subject: Membership) -> dict[int, Dec
 
 def review_changes(sheet: Sheet, cells: dict[int, Cell]) -> tuple[dict[str, str], list[Change]]:
     """`cell_changes` of a review, plus a comment wherever the reviewed score differs from the
-    self-assessment."""
+    self-assessment. A bonus or deduction the member left blank is 0: a reviewed 0 is no change."""
     errors, changes = cell_changes(sheet.criteria_set, sheet.subject, cells, sheet)
     own = self_points(sheet.criteria_set, sheet.subject)
     for criterion, _old, values in changes:
         key = f"c{criterion.pk}"
         if values is None or key in errors:
             continue
-        if values["points"] != own.get(criterion.pk) and not values["note"].strip():
+        blank = Decimal(0) if criterion.kind in (CriterionKind.BONUS, CriterionKind.DEDUCTION) else None
+        if values["points"] != own.get(criterion.pk, blank) and not values["note"].strip():
             errors[key] = "Điểm thẩm định khác điểm tự chấm: ghi nhận xét, lý do."
     return errors, changes
 

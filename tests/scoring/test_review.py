@@ -250,3 +250,20 @@ def test_ranked_memberships_follow_the_ranking_then_position(bloc):
     submit_self(criteria_set, m4, [10, 10, 10])
     submit_self(criteria_set, m3, [9, 9, 9])
     assert [m.pk for m in selectors.ranked_memberships(term)] == [m4.pk, m3.pk, leader.pk, deputy.pk]
+
+
+def test_a_blank_self_assessed_bonus_or_deduction_equals_a_reviewed_zero(bloc):
+    """Issue 15, item 16: no comment is demanded for a 0 where the member left the cell blank."""
+    term, criteria_set, (leader, deputy, m3, m4) = bloc
+    submit_self(criteria_set, m3, [10, 9, 8])  # bonus and deduction left blank
+    sheet = services.leader_review_start(criteria_set=criteria_set, subject=m3, by=None)
+    cells = {c.pk: Cell(points=Decimal(p)) for c, p in zip(judged(criteria_set), [10, 9, 8], strict=True)}
+    cells[by_kind(criteria_set, CriterionKind.BONUS).pk] = Cell(points=Decimal(0))
+    cells[by_kind(criteria_set, CriterionKind.DEDUCTION).pk] = Cell(points=Decimal(0))
+    assert selectors.review_errors(sheet=sheet, cells=cells) == {}
+    cells[by_kind(criteria_set, CriterionKind.BONUS).pk] = Cell(
+        points=Decimal(1)
+    )  # a change needs its reason
+    assert list(selectors.review_errors(sheet=sheet, cells=cells)) == [
+        f"c{by_kind(criteria_set, CriterionKind.BONUS).pk}"
+    ]
