@@ -16,7 +16,7 @@ from agreements import permissions as perms
 from agreements.models import Agreement
 from blocs import permissions as bloc_perms
 from blocs.documents import stored_file
-from blocs.views.common import GET_POST, errors_to_messages
+from blocs.views.common import GET_POST, Confirmation, confirm_page, errors_to_messages, is_confirmed
 
 # The term's agreement ---------------------------------------------------------------------------
 
@@ -264,32 +264,63 @@ def _registration_forms(request: HttpRequest, own, existing):
 # Finalize, versions, sign -----------------------------------------------------------------------
 
 
-@require_POST
+@GET_POST
 def finalize(request: HttpRequest, pk: int) -> HttpResponse:
+    """Finalizing the agreement, after its confirmation page."""
     agreement = perms.get_agreement_for_user(request, pk)
     if not perms.can_finalize(request.user, agreement):
         raise PermissionDenied
-    try:
-        services.agreement_finalize(agreement=agreement, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, "Chưa hoàn thiện được giao ước: " + " ".join(exc.messages))
-    else:
-        messages.success(request, "Đã hoàn thiện giao ước; bản PDF đã được lưu.")
-    return redirect(agreement)
+    if is_confirmed(request):
+        try:
+            services.agreement_finalize(agreement=agreement, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, "Chưa hoàn thiện được giao ước: " + " ".join(exc.messages))
+        else:
+            messages.success(request, "Đã hoàn thiện giao ước; bản PDF đã được lưu.")
+            return redirect(agreement)
+    confirmation = Confirmation(
+        title=f"Hoàn thiện giao ước (phiên bản {agreement.version})",
+        happens=[
+            "Nội dung, danh sách thành viên và đăng ký của các đơn vị được chốt; "
+            "bản PDF được lưu kèm mã SHA-256.",
+            "Các đơn vị in bản PDF này để ký; mã xác thực trên bản in cho biết bản nào đã được chốt.",
+        ],
+        final="Không sửa được bản đã hoàn thiện; cần thay đổi thì mở phiên bản mới.",
+        submit="Hoàn thiện giao ước",
+        back=agreement.get_absolute_url(),
+    )
+    return confirm_page(request, confirmation)
 
 
-@require_POST
+@GET_POST
 def new_version(request: HttpRequest, pk: int) -> HttpResponse:
+    """Opening a new version of a final or signed agreement, after its confirmation page."""
     agreement = perms.get_agreement_for_user(request, pk)
     if not perms.can_open_new_version(request.user, agreement):
         raise PermissionDenied
-    try:
-        draft = services.agreement_new_version(agreement=agreement, by=request.user)
-    except ValidationError as exc:
-        errors_to_messages(request, exc)
-        return redirect(agreement)
-    messages.success(request, f"Đã mở phiên bản {draft.version}; phiên bản {agreement.version} vẫn được lưu.")
-    return redirect(draft)
+    if is_confirmed(request):
+        try:
+            draft = services.agreement_new_version(agreement=agreement, by=request.user)
+        except ValidationError as exc:
+            errors_to_messages(request, exc)
+        else:
+            messages.success(
+                request, f"Đã mở phiên bản {draft.version}; phiên bản {agreement.version} vẫn được lưu."
+            )
+            return redirect(draft)
+    old, new = agreement.version, agreement.version + 1
+    confirmation = Confirmation(
+        title=f"Mở phiên bản mới của giao ước (phiên bản {new})",
+        happens=[
+            f"Phiên bản {new} là dự thảo chép nội dung và đăng ký của phiên bản {old}.",
+            f"Phiên bản {old} vẫn được lưu nguyên như đã {agreement.get_status_display().lower()}.",
+        ],
+        final=f"Phiên bản {agreement.version} được đánh dấu là đã thay thế; không hoàn tác được.",
+        submit="Mở phiên bản mới",
+        back=agreement.get_absolute_url(),
+        danger=True,
+    )
+    return confirm_page(request, confirmation)
 
 
 @GET_POST

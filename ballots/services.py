@@ -253,6 +253,21 @@ def ballot_open(*, ballot: Ballot, by: User | None) -> Ballot:
 # Voting -----------------------------------------------------------------------------------------
 
 
+def ballot_check_choices(*, ballot: Ballot, candidate_ids: Iterable[int]) -> set[int]:
+    """The marks of an online ballot, refused unless they are eligible candidates, at most `quota`
+    of them (read before the confirmation page, and again when the ballot is cast)."""
+    chosen = set(candidate_ids)
+    eligible = set(ballot.candidates.filter(eligible=True).values_list("pk", flat=True))
+    if not chosen <= eligible:
+        raise ValidationError("Phiếu có đơn vị không thuộc danh sách bầu; hãy tải lại trang.")
+    if len(chosen) > ballot.quota:
+        raise ValidationError(
+            f"Chỉ được chọn tối đa {ballot.quota} đơn vị; bạn đã chọn {len(chosen)}. "
+            "Phiếu chưa được ghi nhận."
+        )
+    return chosen
+
+
 @transaction.atomic
 def ballot_cast(
     *, ballot: Ballot, membership: Membership, candidate_ids: Iterable[int], by: User | None
@@ -277,15 +292,7 @@ def ballot_cast(
         )
     if BallotParticipation.objects.filter(ballot=ballot, membership=membership).exists():
         raise ValidationError(ALREADY_VOTED, code="voted")
-    chosen = set(candidate_ids)
-    eligible = set(ballot.candidates.filter(eligible=True).values_list("pk", flat=True))
-    if not chosen <= eligible:
-        raise ValidationError("Phiếu có đơn vị không thuộc danh sách bầu; hãy tải lại trang.")
-    if len(chosen) > ballot.quota:
-        raise ValidationError(
-            f"Chỉ được chọn tối đa {ballot.quota} đơn vị; bạn đã chọn {len(chosen)}. "
-            "Phiếu chưa được ghi nhận."
-        )
+    chosen = ballot_check_choices(ballot=ballot, candidate_ids=candidate_ids)
     try:
         with transaction.atomic():
             participation = BallotParticipation.objects.create(ballot=ballot, membership=membership)

@@ -14,17 +14,28 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from ballots import forms, selectors
 from ballots import permissions as perms
 from ballots import services as ballot_services
 from ballots.models import SETTING_FIELDS, Ballot, BallotMode, BallotState
-from blocs.views.common import GET_POST, errors_to_form, errors_to_messages
+from blocs.views.common import (
+    GET_POST,
+    Confirmation,
+    confirm_page,
+    errors_to_form,
+    errors_to_messages,
+    is_confirmed,
+)
 from config.pdf import render_pdf
 from province import catalogue
 
 ROW_FIELD = re.compile(r"(r|rep)[0-9]+")
+OPENED = "Đã mở bỏ phiếu; danh sách bầu và thành viên có mặt không sửa được nữa."
+BLANK = "Phiếu trắng: không chọn đơn vị nào (vẫn là phiếu hợp lệ)."
+TIED = "Đã kết thúc bỏ phiếu. Có đồng phiếu ở vị trí cuối cùng: cần bầu lại."
 
 
 def _require_state(request: HttpRequest, ballot: Ballot, *, state: str, mode: str | None = None) -> bool:
@@ -169,49 +180,89 @@ def _show_posted(context: dict, chosen: dict, present: dict, errors: dict[str, s
         m.error = errors.get(f"rep{m.pk}")
 
 
-@require_POST
+@GET_POST
 def ballot_open(request: HttpRequest, pk: int) -> HttpResponse:
     ballot = perms.get_ballot_for_user(request, pk, manage=True)
-    try:
-        ballot_services.ballot_open(ballot=ballot, by=request.user)
-    except ValidationError as exc:
-        errors_to_messages(request, exc)
-    else:
-        messages.success(request, "Đã mở bỏ phiếu; danh sách bầu và thành viên có mặt không sửa được nữa.")
-    return redirect(ballot)
+    if is_confirmed(request):
+        try:
+            ballot_services.ballot_open(ballot=ballot, by=request.user)
+        except ValidationError as exc:
+            errors_to_messages(request, exc)
+        else:
+            messages.success(
+                request, "Đã mở bỏ phiếu; danh sách bầu và thành viên có mặt không sửa được nữa."
+            )
+            return redirect(ballot)
+    how = (
+        "Các đơn vị có mặt bỏ phiếu trực tuyến, mỗi đơn vị một lần; phiếu là bí mật."
+        if ballot.mode == BallotMode.ONLINE
+        else "Hội nghị bỏ phiếu giấy; trưởng khối nhập kết quả kiểm phiếu."
+    )
+    confirmation = Confirmation(
+        title=f"Mở bỏ phiếu: {ballot.title}",
+        happens=[f"Chọn tối đa {ballot.quota} đơn vị trong danh sách bầu.", how],
+        final="Sau khi mở, danh sách bầu, thành viên có mặt và cài đặt của cuộc bỏ phiếu không sửa được nữa.",
+        submit="Mở bỏ phiếu",
+        back=ballot.get_absolute_url(),
+    )
+    return confirm_page(request, confirmation)
 
 
 @GET_POST
 def ballot_vote(request: HttpRequest, pk: int) -> HttpResponse:
-    """The online secret ballot of the user's unit: up to the quota of eligible candidates, or none."""
+    """The online secret ballot of the user's unit: up to the quota of eligible candidates, or none;
+    the marks are shown once more on a confirmation page before they are cast."""
     ballot = perms.get_ballot_for_user(request, pk)
     membership = perms.get_voter_for_user(request, ballot)
     if not _require_state(request, ballot, state=BallotState.OPEN, mode=BallotMode.ONLINE):
         return redirect(ballot)
     perms.ensure_present(ballot, membership)
     voted = ballot.participations.filter(membership=membership).exists()
-    if request.method == "POST":
-        ids = forms.parse_choices(request.POST.getlist("candidate"))
-        try:
-            if ids is None:
-                raise ValidationError("Phiếu không hợp lệ; hãy tải lại trang và bỏ phiếu lại.")
-            ballot_services.ballot_cast(
-                ballot=ballot, membership=membership, candidate_ids=ids, by=request.user
-            )
-        except ValidationError as exc:
-            errors_to_messages(request, exc)
-            if exc.messages == [ballot_services.ALREADY_VOTED]:
-                return redirect(ballot)
-        else:
-            messages.success(request, "Đã ghi nhận phiếu bầu của đơn vị. Phiếu bầu là bí mật.")
-            return redirect(ballot)
     context = _ballot_context(request, ballot)
+    if request.method == "POST":
+        done = _cast(request, ballot, membership, context["eligible"])
+        if done is not None:
+            return done
     marked = set(request.POST.getlist("candidate"))
     for c in context["eligible"]:
         c.marked = str(c.pk) in marked
     unit_name = next(m.unit_name for m in context["members"] if m.pk == membership.pk)
     context |= {"membership": membership, "unit_name": unit_name, "voted": voted}
     return render(request, "ballots/vote.html", context, status=400 if request.method == "POST" else 200)
+
+
+def _cast(request: HttpRequest, ballot: Ballot, membership, eligible: list) -> HttpResponse | None:
+    """The confirmation page of the marks, or the cast after it; None when the vote page comes
+    back with the service's message."""
+    ids = forms.parse_choices(request.POST.getlist("candidate"))
+    try:
+        if ids is None:
+            raise ValidationError("Phiếu không hợp lệ; hãy tải lại trang và bỏ phiếu lại.")
+        if not is_confirmed(request):
+            chosen = ballot_services.ballot_check_choices(ballot=ballot, candidate_ids=ids)
+            names = [c.unit_name for c in eligible if c.pk in chosen]
+            return confirm_page(request, _vote_confirmation(ballot, names, sorted(chosen)))
+        ballot_services.ballot_cast(ballot=ballot, membership=membership, candidate_ids=ids, by=request.user)
+    except ValidationError as exc:
+        errors_to_messages(request, exc)
+        return redirect(ballot) if exc.messages == [ballot_services.ALREADY_VOTED] else None
+    messages.success(request, "Đã ghi nhận phiếu bầu của đơn vị. Phiếu bầu là bí mật.")
+    return redirect(ballot)
+
+
+def _vote_confirmation(ballot: Ballot, names: list[str], chosen: list[int]) -> Confirmation:
+    happens = [f"Bầu: {name}." for name in names] or [
+        "Phiếu trắng: không chọn đơn vị nào (vẫn là phiếu hợp lệ)."
+    ]
+    return Confirmation(
+        title=f"Xác nhận phiếu bầu: {ballot.title}",
+        happens=happens,
+        final="Mỗi đơn vị bỏ phiếu một lần; sau khi gửi, phiếu không sửa được. Phiếu bầu là bí mật.",
+        submit="Gửi phiếu bầu",
+        back=reverse("ballots:ballot_vote", args=[ballot.pk]),
+        hidden=[("candidate", str(pk)) for pk in chosen],
+        second_step=True,
+    )
 
 
 @GET_POST
@@ -248,22 +299,37 @@ def ballot_counts(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "ballots/counts.html", context, status=400 if posted is not None else 200)
 
 
-@require_POST
+@GET_POST
 def ballot_close(request: HttpRequest, pk: int) -> HttpResponse:
     ballot = perms.get_ballot_for_user(request, pk, manage=True)
     if ballot.state == BallotState.CLOSED:
         messages.info(request, "Cuộc bỏ phiếu đã kết thúc.")
         return redirect(ballot)
-    try:
-        closed = ballot_services.ballot_close(ballot=ballot, by=request.user)
-    except ValidationError as exc:
-        errors_to_messages(request, exc)
-    else:
-        if closed.result["tie"]:
-            messages.warning(request, "Đã kết thúc bỏ phiếu. Có đồng phiếu ở vị trí cuối cùng: cần bầu lại.")
+    if is_confirmed(request):
+        try:
+            closed = ballot_services.ballot_close(ballot=ballot, by=request.user)
+        except ValidationError as exc:
+            errors_to_messages(request, exc)
         else:
-            messages.success(request, "Đã kết thúc bỏ phiếu và công bố kết quả.")
-    return redirect(ballot)
+            if closed.result["tie"]:
+                messages.warning(
+                    request, "Đã kết thúc bỏ phiếu. Có đồng phiếu ở vị trí cuối cùng: cần bầu lại."
+                )
+            else:
+                messages.success(request, "Đã kết thúc bỏ phiếu và công bố kết quả.")
+            return redirect(ballot)
+    confirmation = Confirmation(
+        title=f"Kết thúc bỏ phiếu: {ballot.title}",
+        happens=[
+            "Không nhận thêm phiếu; kết quả được tính và công bố cho các thành viên.",
+            "Đồng phiếu ở vị trí cuối cùng thì bầu lại bằng một cuộc bỏ phiếu mới.",
+        ],
+        final="Không mở lại được cuộc bỏ phiếu đã kết thúc.",
+        submit="Kết thúc bỏ phiếu",
+        back=ballot.get_absolute_url(),
+        danger=True,
+    )
+    return confirm_page(request, confirmation)
 
 
 @require_POST

@@ -159,9 +159,22 @@ class LeadershipForm(forms.Form):
     leader_chosen_by = forms.ChoiceField(label="Trưởng khối được chọn bằng", choices=ChosenBy.choices)
     deputy = forms.ModelChoiceField(label="Phó trưởng khối", queryset=Unit.objects.none(), required=False)
     deputy_chosen_by = forms.ChoiceField(label="Phó trưởng khối được chọn bằng", choices=ChosenBy.choices)
+    reason = forms.CharField(
+        label="Lý do thay đổi",
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Bắt buộc khi thay đổi trưởng, phó khối đã được ghi nhận.",
+    )
 
-    def __init__(self, *args, term: Term, require_leader: bool = False, **kwargs):
+    def __init__(
+        self, *args, term: Term, require_leader: bool = False, require_reason: bool = False, **kwargs
+    ):
         super().__init__(*args, **kwargs)
+        self.fields["reason"].required = require_reason
+        self.fields["reason"].error_messages["required"] = (
+            "Ghi lý do thay đổi trưởng, phó khối đã được ghi nhận."
+        )
         units = Unit.objects.filter(memberships__term=term).order_by("memberships__position")
         self.fields["leader"].queryset = units
         self.fields["deputy"].queryset = units

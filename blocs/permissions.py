@@ -79,7 +79,13 @@ def can_manage_term(user, term: Term | None = None) -> bool:
 
 
 def can_elect_next(user, term: Term) -> bool:
+    """The election page of next year's leadership: the leader and board staff, while the year is open."""
     return term.is_open and (is_board(user) or is_leader(user, term))
+
+
+def can_change_next(user, term: Term, *, recorded: bool) -> bool:
+    """Recording it: the leader once; after it is recorded, board staff only (with a reason)."""
+    return can_elect_next(user, term) and (is_board(user) or not recorded)
 
 
 def can_view_bloc(user, bloc: Bloc) -> bool:

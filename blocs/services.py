@@ -27,6 +27,7 @@ from blocs.models import (
     UnitName,
     User,
 )
+from blocs.permissions import is_board
 
 # Units ------------------------------------------------------------------------------------------
 
@@ -204,9 +205,11 @@ def leadership_set(
     by: User | None,
     reason: str = "",
 ) -> None:
-    """Record who leads and who deputises the term (both must be members, and different units)."""
+    """Record who leads and who deputises the term (both must be members, and different units).
+    Changing a leadership already recorded needs a reason (issue 15, item 3)."""
     term = locked(Term, term.pk)
     ensure_term_open(term)
+    reason = reason.strip()
     if leader is not None and deputy is not None and leader.pk == deputy.pk:
         raise ValidationError("Trưởng khối và phó trưởng khối phải là hai đơn vị khác nhau.")
     members = {m.unit_id: m for m in term.memberships.select_for_update().select_related("unit")}
@@ -222,6 +225,16 @@ def leadership_set(
         "leader_chosen_by": current[Role.LEADER].chosen_by if Role.LEADER in current else "",
         "deputy_chosen_by": current[Role.DEPUTY].chosen_by if Role.DEPUTY in current else "",
     }
+    new = {
+        "leader": leader.pk if leader else None,
+        "deputy": deputy.pk if deputy else None,
+        "leader_chosen_by": leader_chosen_by if leader else "",
+        "deputy_chosen_by": deputy_chosen_by if deputy else "",
+    }
+    if old == new:
+        return
+    if old["leader"] is not None and not reason:
+        raise ValidationError({"reason": "Ghi lý do thay đổi trưởng, phó khối đã được ghi nhận."})
     # Demote first, so the one-leader and one-deputy constraints hold at every statement.
     term.memberships.exclude(role=Role.MEMBER).update(role=Role.MEMBER, chosen_by="")
     for unit, role, chosen_by in (
@@ -230,14 +243,7 @@ def leadership_set(
     ):
         if unit is not None:
             term.memberships.filter(unit=unit).update(role=role, chosen_by=chosen_by)
-    new = {
-        "leader": leader.pk if leader else None,
-        "deputy": deputy.pk if deputy else None,
-        "leader_chosen_by": leader_chosen_by if leader else "",
-        "deputy_chosen_by": deputy_chosen_by if deputy else "",
-    }
-    if old != new:
-        audit_record(actor=by, action="term.leadership", obj=term, term=term, old=old, new=new, reason=reason)
+    audit_record(actor=by, action="term.leadership", obj=term, term=term, old=old, new=new, reason=reason)
 
 
 # Rotation ---------------------------------------------------------------------------------------
@@ -351,12 +357,22 @@ def leadership_elect(
     leader_chosen_by: str,
     deputy_chosen_by: str,
     by: User | None,
+    reason: str = "",
 ) -> Term:
     """Record the conference's choice of next year's leader and deputy.
 
-    Opens next year's term if it does not exist yet; otherwise sets its leadership.
+    Opens next year's term if it does not exist yet; otherwise sets its leadership. Once next
+    year's leadership is recorded (a leader holds it), only board staff change it, with a reason.
     """
     ensure_term_open(term)
+    recorded = Membership.objects.filter(
+        term__bloc_id=term.bloc_id, year=term.year + 1, role=Role.LEADER
+    ).exists()
+    if recorded and by is not None and not is_board(by):
+        raise ValidationError(
+            f"Trưởng khối năm {term.year + 1} đã được ghi nhận; "
+            "chỉ Ban Thi đua – Khen thưởng thay đổi được, có ghi lý do."
+        )
     member_ids = set(term.memberships.values_list("unit_id", flat=True))
     nxt = Term.objects.filter(bloc_id=term.bloc_id, year=term.year + 1).first()
     if nxt is None:
@@ -378,7 +394,7 @@ def leadership_elect(
         leader_chosen_by=leader_chosen_by,
         deputy_chosen_by=deputy_chosen_by,
         by=by,
-        reason=f"Bầu tại hội nghị tổng kết năm {term.year}",
+        reason=reason if recorded else f"Bầu tại hội nghị tổng kết năm {term.year}",
     )
     return nxt
 

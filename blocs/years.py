@@ -5,6 +5,7 @@ from django.db.models import Count, Q
 from blocs.models import Term, TermStatus
 
 SESSION_KEY = "selected_year"
+DEFAULT_KEY = "default_year"  # the dashboard's default, until the user chooses a year
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
@@ -35,16 +36,36 @@ def selected_year(request) -> int | None:
     return request._selected_year
 
 
-def _resolve(request) -> int | None:
+def _chosen(request) -> int | None:
+    """The year the user chose: ?year= (remembered in the session), or one chosen earlier."""
     raw = request.GET.get("year", "")
     if raw.isdecimal() and len(raw) == 4 and MIN_YEAR <= int(raw) <= MAX_YEAR:
         if request.session.get(SESSION_KEY) != int(raw):
             request.session[SESSION_KEY] = int(raw)
         return int(raw)
     stored = request.session.get(SESSION_KEY)
-    if isinstance(stored, int):
-        return stored
-    return default_year(request)
+    return stored if isinstance(stored, int) else None
+
+
+def _resolve(request) -> int | None:
+    chosen = _chosen(request)
+    if chosen is not None:
+        return chosen
+    settled = request.session.get(DEFAULT_KEY)
+    return settled if isinstance(settled, int) else default_year(request)
+
+
+def settle_default_year(request, year: int | None) -> int | None:
+    """The dashboard's default for a user who has not chosen a year: `year` (the earliest year with
+    a to-do of theirs), else the latest year with an open term. Remembered in the session, so that
+    every page after the dashboard shows the same year until the user chooses one."""
+    chosen = _chosen(request)
+    if chosen is None:
+        chosen = year if year is not None else default_year(request)
+        if request.session.get(DEFAULT_KEY) != chosen:
+            request.session[DEFAULT_KEY] = chosen
+    request._selected_year = chosen
+    return chosen
 
 
 def year_choices(request=None) -> list[int]:

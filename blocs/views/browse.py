@@ -9,10 +9,11 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from blocs import permissions as perms
+from blocs import selectors
 from blocs.audit import current_label, labels_of
-from blocs.models import AuditEvent, Bloc, Membership, Role, Term, User
+from blocs.models import AuditEvent, Bloc, Membership, Role, Term, TermStatus, User
 from blocs.todos import todos_for
-from blocs.years import selected_year
+from blocs.years import selected_year, settle_default_year
 
 
 def _with_members(terms):
@@ -56,30 +57,56 @@ def _with_leadership_and_own(terms, user):
     )
 
 
-@require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
-    year = selected_year(request)
-    user = request.user
-    board = perms.is_board(user)
-    terms = Term.objects.for_year(year).visible_to(user).select_related("bloc", "supervisor")
-    terms = list(_with_leadership_and_own(terms, user).order_by("bloc__name"))
+def _dashboard_terms(terms, user) -> list[Term]:
+    """The terms with what the dashboard and the to-do providers read: member count, leader,
+    deputy, the user's role, and whether next year is open (`next_elected`). Three queries."""
+    terms = list(_with_leadership_and_own(terms.select_related("bloc", "supervisor"), user))
     _attach_roles(terms, user, members="members_shown")
-    leading = [t.bloc_id for t in terms if t.user_role == Role.LEADER and t.is_open]
-    next_years = (
-        set(Term.objects.filter(bloc_id__in=leading, year=year + 1).values_list("bloc_id", flat=True))
+    leading = [t for t in terms if t.user_role == Role.LEADER and t.is_open]
+    following = (
+        set(
+            Term.objects.filter(
+                bloc_id__in={t.bloc_id for t in leading}, year__in={t.year + 1 for t in leading}
+            ).values_list("bloc_id", "year")
+        )
         if leading
         else set()
     )
     for term in terms:
-        term.next_elected = term.bloc_id in next_years
+        term.next_elected = (term.bloc_id, term.year + 1) in following
+    return terms
+
+
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Board staff: the selected year's blocs and their to-dos. Everyone else: the to-dos of every
+    open term of theirs whatever the year, grouped by year; the year shown defaults to the
+    earliest with a to-do (issue 15, item 4)."""
+    user = request.user
+    board = perms.is_board(user)
+    if board:
+        year = selected_year(request)
+        terms = _dashboard_terms(Term.objects.for_year(year).order_by("bloc__name"), user)
+        tasks = todos_for(terms, user, board=True)
+    else:
+        mine = Term.objects.filter(status=TermStatus.OPEN).visible_to(user).order_by("year", "bloc__name")
+        tasks = todos_for(_dashboard_terms(mine, user), user, board=False)
+        year = settle_default_year(request, min((t.term.year for t in tasks), default=None))
+        terms = _dashboard_terms(Term.objects.for_year(year).visible_to(user).order_by("bloc__name"), user)
     context = {
         "year": year,
         "terms": terms,
         "board": board,
-        "tasks": todos_for(terms, request.user, board=board),
+        "tasks": tasks,
         "supervised": [t for t in terms if perms.is_supervisor(request.user, t)],
+        "other_years": [] if board or terms else _years_of(user),
     }
     return render(request, "blocs/dashboard.html", context)
+
+
+def _years_of(user) -> list[int]:
+    """The years that hold the user's blocs (a member or supervisor), for a year with none."""
+    return list(Term.objects.visible_to(user).order_by("year").values_list("year", flat=True).distinct())
 
 
 @require_GET
@@ -115,10 +142,12 @@ def term_detail(request: HttpRequest, pk: int) -> HttpResponse:
     term = perms.get_term_for_user(request, pk)
     term.members = list(term.memberships.select_related("unit").with_unit_name().order_by("position", "pk"))
     _attach_roles([term], request.user)
-    term.next_elected = Term.objects.filter(bloc_id=term.bloc_id, year=term.year + 1).exists()
+    recorded = selectors.next_leadership(term)
+    term.next_elected = recorded is not None
     context = {
         "term": term,
         "members": term.members,
+        "recorded": recorded,
         "can_manage": perms.can_manage_term(request.user, term),
         "can_elect": perms.can_elect_next(request.user, term),
         "is_supervisor": perms.is_supervisor(request.user, term),

@@ -42,6 +42,9 @@ class Confirmation:
     blocked: list[str] = field(default_factory=list)
     hidden: list[tuple[str, str]] = field(default_factory=list)
     danger: bool = False
+    # A form's second step (the marks of a vote, the election's result): its first POST is the
+    # normal way here, not a stale one-click form, so the page says so without alarm.
+    second_step: bool = False
 
 
 CONFIRMED = "confirmed"

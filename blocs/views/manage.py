@@ -5,12 +5,13 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from blocs import audit, forms, services
+from blocs import audit, forms, selectors, services
 from blocs import permissions as perms
-from blocs.models import Unit
-from blocs.views.common import GET_POST
+from blocs.models import ChosenBy, Unit
+from blocs.views.common import CONFIRMED, GET_POST, Confirmation, confirm_page, is_confirmed
 
 
 def _form_error(form, exc: ValidationError) -> None:
@@ -231,23 +232,78 @@ def leadership(request: HttpRequest, pk: int) -> HttpResponse:
 
 @GET_POST
 def elect(request: HttpRequest, pk: int) -> HttpResponse:
+    """The conference's choice of next year's leadership; once recorded, the page shows it, and
+    only board staff change it, with a reason."""
     term = perms.get_term_for_user(request, pk)
     perms.require(perms.can_elect_next(request.user, term))
+    recorded = selectors.next_leadership(term)
+    can_change = perms.can_change_next(request.user, term, recorded=bool(recorded and recorded.recorded))
     proposal = services.rotation_propose(term)
-    initial = {
+    form = None
+    if can_change:
+        form = forms.LeadershipForm(
+            request.POST or None, term=term, initial=_elect_initial(proposal, recorded), require_leader=True,
+            require_reason=bool(recorded and recorded.recorded),
+        )  # fmt: skip
+    if request.method == "POST":
+        perms.require(can_change)
+        if form.is_valid() and not is_confirmed(request):
+            return confirm_page(request, _elect_confirmation(request, term, form.cleaned_data))
+        if form.is_valid():
+            try:
+                nxt = services.leadership_elect(term=term, by=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(request, f"Đã ghi nhận trưởng, phó khối năm {nxt.year}.")
+                return redirect(nxt if perms.can_view_term(request.user, nxt) else term)
+    context = {
+        "form": form,
+        "term": term,
+        "proposal": proposal,
+        "next_year": term.year + 1,
+        "recorded": recorded,
+    }
+    return render(
+        request, "blocs/elect.html", context, status=400 if form is not None and form.errors else 200
+    )
+
+
+def _elect_confirmation(request: HttpRequest, term, data: dict) -> Confirmation:
+    """What recording the election does; the form's fields travel on to the confirmed POST."""
+    year = term.year + 1
+    chosen = dict(ChosenBy.choices)
+    happens = [f"Trưởng khối năm {year}: {data['leader'].name} ({chosen[data['leader_chosen_by']].lower()})."]
+    if data.get("deputy") is not None:
+        happens.append(
+            f"Phó trưởng khối năm {year}: {data['deputy'].name} ({chosen[data['deputy_chosen_by']].lower()})."
+        )
+    happens.append(f"Năm thi đua {year} được mở với các thành viên năm {term.year} nếu khối chưa có năm đó.")
+    hidden = [(k, v) for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", CONFIRMED)]
+    return Confirmation(
+        title=f"Ghi nhận trưởng, phó khối năm {year}",
+        happens=happens + ([f"Lý do thay đổi: {data['reason']}"] if data.get("reason") else []),
+        final=f"Sau khi ghi nhận, quyền trưởng khối năm {year} thuộc đơn vị được bầu; "
+        "chỉ Ban Thi đua – Khen thưởng thay đổi được, có ghi lý do.",
+        submit="Ghi nhận",
+        back=reverse("blocs:elect", args=[term.pk]),
+        hidden=hidden,
+        second_step=True,
+    )
+
+
+def _elect_initial(proposal, recorded) -> dict:
+    """The rotation's proposal, or what was recorded when board staff come to change it."""
+    if recorded is not None and recorded.recorded:
+        return {
+            "leader": recorded.leader.unit_id,
+            "deputy": recorded.deputy.unit_id if recorded.deputy else None,
+            "leader_chosen_by": recorded.leader.chosen_by,
+            "deputy_chosen_by": recorded.deputy.chosen_by if recorded.deputy else "elected",
+        }
+    return {
         "leader": proposal.leader.unit_id if proposal.leader else None,
         "deputy": proposal.deputy.unit_id if proposal.deputy else None,
         "leader_chosen_by": "elected",
         "deputy_chosen_by": "elected",
     }
-    form = forms.LeadershipForm(request.POST or None, term=term, initial=initial, require_leader=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            nxt = services.leadership_elect(term=term, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, f"Đã ghi nhận trưởng, phó khối năm {nxt.year}.")
-            return redirect(nxt if perms.can_view_term(request.user, nxt) else term)
-    context = {"form": form, "term": term, "proposal": proposal, "next_year": term.year + 1}
-    return render(request, "blocs/elect.html", context)

@@ -11,11 +11,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from ballots.models import Ballot, BallotState
 from blocs.documents import stored_file
-from blocs.views.common import GET_POST, errors_to_messages
+from blocs.selectors import next_leadership
+from blocs.views.common import GET_POST, Confirmation, confirm_page, errors_to_messages, is_confirmed
 from conferences import document_forms as forms
 from conferences import printing
 from conferences.models import Document, DocumentKind
@@ -26,6 +28,7 @@ from conferences.permissions import (
     get_term_for_user,
 )
 from conferences.services import documents as services
+from conferences.services.documents import CLOSING_KINDS
 
 # The kinds started once per term, in the order of the year; count minutes are per closed ballot.
 TERM_KINDS = [
@@ -67,8 +70,17 @@ def documents(request: HttpRequest, term_pk: int) -> HttpResponse:
         "rows": rows,
         "ballots": ballots,
         "can_edit": can_edit_documents(request.user, term),
+        "leadership_changes": _changed_after_minutes(term, by_kind.get(DocumentKind.MINUTES)),
     }
     return render(request, "conferences/document_list.html", context)
+
+
+def _changed_after_minutes(term, minutes: Document | None) -> list:
+    """Changes board staff made to next year's leadership after the minutes that print it were sent."""
+    if minutes is None or not minutes.is_submitted:
+        return []
+    recorded = next_leadership(term)
+    return [c for c in recorded.changes if c.at > minutes.submitted_at] if recorded else []
 
 
 @require_POST
@@ -176,19 +188,42 @@ def document_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@require_POST
+@GET_POST
 def document_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Sending a document to the board, after its confirmation page."""
     document = get_document_for_user(request, pk, write=True)
-    try:
-        document = services.document_submit(document=document, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, "Chưa gửi được văn bản: " + " ".join(exc.messages))
+    if is_confirmed(request):
+        try:
+            document = services.document_submit(document=document, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, "Chưa gửi được văn bản: " + " ".join(exc.messages))
+            return redirect("conferences:document", document.pk)
+        message = "Đã gửi văn bản; bản PDF đã được lưu."
+        if not document.term.is_open:
+            message += (
+                f" Đã gửi đủ báo cáo, biên bản, tờ trình: năm thi đua {document.term.year} đã kết thúc."
+            )
+        messages.success(request, message)
         return redirect("conferences:document", document.pk)
-    message = "Đã gửi văn bản; bản PDF đã được lưu."
-    if not document.term.is_open:
-        message += f" Đã gửi đủ báo cáo, biên bản, tờ trình: năm thi đua {document.term.year} đã kết thúc."
-    messages.success(request, message)
-    return redirect("conferences:document", document.pk)
+    return confirm_page(request, _submit_confirmation(document))
+
+
+def _submit_confirmation(document: Document) -> Confirmation:
+    happens = [
+        "Văn bản được in một lần và lưu lại kèm mã SHA-256; Ban Thi đua – Khen thưởng nhận được ngay.",
+    ]
+    if document.kind in CLOSING_KINDS:
+        happens.append(
+            "Khi đã gửi đủ báo cáo tổng kết, biên bản họp bình xét và tờ trình, năm thi đua "
+            f"{document.term.year} kết thúc và chỉ còn để xem."
+        )
+    return Confirmation(
+        title=f"Gửi văn bản: {KIND_LABELS.get(document.kind, document.get_kind_display())}",
+        happens=happens,
+        final="Văn bản đã gửi không sửa được nữa.",
+        submit="Gửi văn bản",
+        back=reverse("conferences:document", args=[document.pk]),
+    )
 
 
 @GET_POST

@@ -7,9 +7,10 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_GET
 
-from blocs.views.common import errors_to_messages
+from blocs.views.common import GET_POST, Confirmation, confirm_page, errors_to_messages, is_confirmed
 from scoring import exports, selectors, services
 from scoring import permissions as perms
 from scoring.models import CriteriaSet
@@ -80,17 +81,30 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "scoring/ranking.html", context)
 
 
-@require_POST
+@GET_POST
 def publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """Publishing the ranking, after its confirmation page."""
     criteria_set = perms.get_criteria_set_for_user(request, pk)
     perms.require(perms.can_publish(request.user, criteria_set))
-    try:
-        services.ranking_publish(criteria_set=criteria_set, by=request.user)
-    except ValidationError as exc:
-        errors_to_messages(request, exc)
-    else:
-        messages.success(request, "Đã công bố xếp hạng cho các thành viên.")
-    return redirect("scoring:ranking", criteria_set.pk)
+    if is_confirmed(request):
+        try:
+            services.ranking_publish(criteria_set=criteria_set, by=request.user)
+        except ValidationError as exc:
+            errors_to_messages(request, exc)
+        else:
+            messages.success(request, "Đã công bố xếp hạng cho các thành viên.")
+            return redirect("scoring:ranking", criteria_set.pk)
+    confirmation = Confirmation(
+        title="Công bố xếp hạng",
+        happens=[
+            "Mọi thành viên của khối xem được bảng xếp hạng và tổng điểm của từng đơn vị.",
+            "Danh sách ứng viên mặc định của các cuộc bỏ phiếu lấy theo thứ tự xếp hạng này.",
+        ],
+        final="Không thu hồi được việc công bố (Ban Thi đua – Khen thưởng mở lại chấm điểm, có ghi lý do).",
+        submit="Công bố xếp hạng",
+        back=reverse("scoring:ranking", args=[criteria_set.pk]),
+    )
+    return confirm_page(request, confirmation)
 
 
 @require_GET

@@ -174,7 +174,7 @@ def test_finalize_page_lists_what_is_missing(client):
     client.force_login(unit_user(term, Role.LEADER))
     page = client.get(f"/agreements/{agreement.pk}/").content.decode()
     assert "chưa đăng ký" in page
-    response = client.post(f"/agreements/{agreement.pk}/finalize/", follow=True)
+    response = client.post(f"/agreements/{agreement.pk}/finalize/", {"confirmed": "yes"}, follow=True)
     assert "Chưa hoàn thiện được giao ước" in response.content.decode()
     agreement.refresh_from_db()
     assert agreement.is_draft

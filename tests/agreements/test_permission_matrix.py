@@ -110,8 +110,8 @@ def post_data(name: str, w: AgreementWorld) -> dict:
             "targets-0-value": "95,5",
             "targets-0-unit_of_measure": "%",
         },
-        "agreements:finalize": {},
-        "agreements:new_version": {},
+        "agreements:finalize": {"confirmed": "yes"},
+        "agreements:new_version": {"confirmed": "yes"},
         "agreements:sign": {"signed_on": "05/02/2024", "scan": pdf},
     }[name]
 
@@ -158,11 +158,15 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     # Registration is the own unit's: users of units outside the term have none to see.
     ("agreements:register", "GET"): expect(MEMBERS, 200),
     ("agreements:register", "POST"): expect(MEMBERS, 302),
-    ("agreements:finalize", "GET"): POST_ONLY,
+    ("agreements:finalize", "GET"): expect(
+        ["leader"], 200, seen_by=["member", "deputy", "previous_leader", "supervisor", "board"]
+    ),
     ("agreements:finalize", "POST"): expect(
         ["leader"], 302, seen_by=["member", "deputy", "previous_leader", "supervisor", "board"]
     ),
-    ("agreements:new_version", "GET"): POST_ONLY,
+    ("agreements:new_version", "GET"): expect(
+        ["leader"], 200, seen_by=["member", "deputy", "previous_leader", "supervisor", "board"]
+    ),
     ("agreements:new_version", "POST"): expect(
         ["leader"], 302, seen_by=["member", "deputy", "previous_leader", "supervisor", "board"]
     ),

@@ -129,6 +129,10 @@ def test_a_member_votes_once_even_when_the_form_is_posted_twice(client, term):
     page = page_of(client.get(f"/ballots/{ballot.pk}/vote/"))
     assert page.count('type="checkbox" name="candidate"') == 5 and "Chọn không quá 2 đơn vị" in page
     data = {"candidate": [str(candidate(ballot, a).pk), str(candidate(ballot, b).pk)]}
+    review = page_of(client.post(f"/ballots/{ballot.pk}/vote/", data))  # the marks shown once more
+    assert f"Bầu: {a.unit.name}." in review and f"Bầu: {b.unit.name}." in review
+    assert not BallotParticipation.objects.filter(ballot=ballot).exists()
+    data["confirmed"] = "yes"
     first = client.post(f"/ballots/{ballot.pk}/vote/", data)
     second = client.post(f"/ballots/{ballot.pk}/vote/", data)
     assert first.status_code == second.status_code == 302
@@ -160,7 +164,9 @@ def test_a_quota_of_one_is_a_radio_and_more_marks_are_refused_with_nothing_store
 def test_a_blank_ballot_is_taken_from_the_page(client, term):
     ballot = make_ballot(term, state="open")
     client.force_login(make_user(unit=members(term)[2].unit))
-    assert client.post(f"/ballots/{ballot.pk}/vote/", {}).status_code == 302
+    review = client.post(f"/ballots/{ballot.pk}/vote/", {})
+    assert review.status_code == 200 and "Phiếu trắng: không chọn đơn vị nào" in page_of(review)
+    assert client.post(f"/ballots/{ballot.pk}/vote/", {"confirmed": "yes"}).status_code == 302
     assert ballot.participations.count() == 1 and not ballot.choices.exists()
 
 
@@ -186,7 +192,7 @@ def test_the_dashboard_asks_a_present_unit_to_vote_until_it_has(client, term):
     link = f'href="/ballots/{ballot.pk}/vote/"'
     page = page_of(client.get("/?year=2024"))
     assert "Bỏ phiếu: Bầu đơn vị dẫn đầu Khối thi đua năm 2024" in page and link in page
-    client.post(f"/ballots/{ballot.pk}/vote/", {})
+    client.post(f"/ballots/{ballot.pk}/vote/", {"confirmed": "yes"})
     assert "Bỏ phiếu: " not in page_of(client.get("/?year=2024"))
     client.force_login(make_user(unit=absent.unit))
     assert "Bỏ phiếu: " not in page_of(client.get("/?year=2024"))
@@ -259,14 +265,15 @@ def test_closing_shows_the_result_with_decimal_commas_and_flags_a_tie_for_a_runo
     ballot = make_ballot(term, state="open", mode="paper", quota=2, threshold_percent=30)
     figures = {"issued": 5, "returned": 5, "valid": 5, "invalid": 0}
     client.post(f"/ballots/{ballot.pk}/counts/", counts_post(ballot, figures, [4, 2, 2, 1, 0]))
-    response = client.post(f"/ballots/{ballot.pk}/close/")
+    response = client.post(f"/ballots/{ballot.pk}/close/", {"confirmed": "yes"})
     assert response.status_code == 302
     page = page_of(client.get(f"/ballots/{ballot.pk}/"))
     a, b, c, *_ = members(term)
     assert "Đồng phiếu ở vị trí cuối cùng:" in page and "cần bầu lại cho 1 vị trí còn lại" in page
     assert "80 %" in page and "40 %" in page and "Tạo cuộc bầu lại" in page
     assert re.search(r"Đơn vị được chọn:</strong>\s*" + re.escape(a.unit.name), page)
-    assert client.post(f"/ballots/{ballot.pk}/close/").status_code == 302  # twice: nothing changes
+    again = client.post(f"/ballots/{ballot.pk}/close/", {"confirmed": "yes"})
+    assert again.status_code == 302  # twice: nothing changes
     assert AuditEvent.objects.filter(action="ballot.close").count() == 1
 
     response = client.post(f"/ballots/{ballot.pk}/runoff/")
@@ -290,7 +297,7 @@ def test_a_two_thirds_result_reads_66_67_percent(client, term, leader):
         f"/ballots/{ballot.pk}/counts/",
         counts_post(ballot, {"issued": 3, "returned": 3, "valid": 3, "invalid": 0}, [2, 1, 0, 0, 0]),
     )
-    client.post(f"/ballots/{ballot.pk}/close/")
+    client.post(f"/ballots/{ballot.pk}/close/", {"confirmed": "yes"})
     page = page_of(client.get(f"/ballots/{ballot.pk}/"))
     assert "66,67 %" in page and "33,33 %" in page and "Được chọn" in page
 

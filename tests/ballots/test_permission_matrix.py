@@ -97,13 +97,13 @@ def post_data(name: str, w: BallotWorld) -> dict:
             **{f"p{m.pk}": "on" for m in w.members}, f"rep{w.member_m.pk}": "Ông Nguyễn Văn Đại Diện",
         }  # fmt: skip
     if name == "ballots:ballot_vote":
-        return {"candidate": [str(candidate(b, w.member2_m).pk)]}
+        return {"candidate": [str(candidate(b, w.member2_m).pk)], "confirmed": "yes"}
     if name == "ballots:ballot_counts":
         return {
             "issued": "5", "returned": "5", "valid": "5", "invalid": "0", "lock_version": str(b.lock_version),
             **{f"v{c.pk}": "1" for c in b.candidates.all()},
         }  # fmt: skip
-    return {}
+    return {"confirmed": "yes"}  # the confirmation pages' button (opening, closing)
 
 
 MATRIX: dict[tuple[str, str], dict[str, int]] = {
@@ -112,14 +112,14 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("ballots:ballot", "GET"): expect(VIEWERS + BOARD, 200),
     ("ballots:ballot_edit", "GET"): expect(["leader"], 200, seen_by=NOT_LEADER),
     ("ballots:ballot_edit", "POST"): expect(["leader"], 302, seen_by=NOT_LEADER),
-    ("ballots:ballot_open", "GET"): POST_ONLY,
+    ("ballots:ballot_open", "GET"): expect(["leader"], 200, seen_by=NOT_LEADER),
     ("ballots:ballot_open", "POST"): expect(["leader"], 302, seen_by=NOT_LEADER),
     # Casting is for the users of a present member unit; the supervisor and board staff have no vote.
     ("ballots:ballot_vote", "GET"): expect(MEMBERS, 200, seen_by=["supervisor", "board"]),
     ("ballots:ballot_vote", "POST"): expect(MEMBERS, 302, seen_by=["supervisor", "board"]),
     ("ballots:ballot_counts", "GET"): expect(["leader"], 200, seen_by=NOT_LEADER),
     ("ballots:ballot_counts", "POST"): expect(["leader"], 302, seen_by=NOT_LEADER),
-    ("ballots:ballot_close", "GET"): POST_ONLY,
+    ("ballots:ballot_close", "GET"): expect(["leader"], 200, seen_by=NOT_LEADER),
     ("ballots:ballot_close", "POST"): expect(["leader"], 302, seen_by=NOT_LEADER),
     ("ballots:ballot_runoff", "GET"): POST_ONLY,
     ("ballots:ballot_runoff", "POST"): expect(["leader"], 302, seen_by=NOT_LEADER),

@@ -211,6 +211,7 @@ def test_leader_elects_next_year_and_the_new_term_opens_with_members(client):
             "leader_chosen_by": "elected",
             "deputy": third.pk,
             "deputy_chosen_by": "acclaimed",
+            "confirmed": "yes",
         },
     )
     nxt = Term.objects.get(bloc=term.bloc, year=2025)

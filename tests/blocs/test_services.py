@@ -262,7 +262,9 @@ def test_leadership_not_chosen_again_is_demoted(board_user):
     term = make_term(members=3)
     a, b, c = (term.memberships.get(position=p).unit for p in (1, 2, 3))
 
-    leadership_set(term=term, leader=c, deputy=None, by=board_user)
+    with refused("Ghi lý do thay đổi"):  # a recorded leadership changes with a reason only
+        leadership_set(term=term, leader=c, deputy=None, by=board_user)
+    leadership_set(term=term, leader=c, deputy=None, by=board_user, reason="Quyết định kiện toàn")
 
     assert roles(term) == {
         a.pk: (Role.MEMBER, ""),
@@ -288,8 +290,9 @@ def test_changing_only_how_the_leader_was_chosen_is_audited(board_user):
     term = make_term(members=3)
     a, b = (term.memberships.get(position=p).unit for p in (1, 2))
     leadership_set(
-        term=term, leader=a, deputy=b, leader_chosen_by="acclaimed", deputy_chosen_by="elected", by=board_user
-    )
+        term=term, leader=a, deputy=b, leader_chosen_by="acclaimed", deputy_chosen_by="elected",
+        by=board_user, reason="Sửa cách chọn cho đúng biên bản",
+    )  # fmt: skip
     assert roles(term)[a.pk] == (Role.LEADER, ChosenBy.ACCLAIMED)
     assert len(events("term.leadership")) == 1
 
@@ -602,9 +605,19 @@ def test_election_updates_leadership_of_existing_next_term(board_user):
     )
     terms_before = Term.objects.count()
 
+    with refused("Ghi lý do thay đổi"):  # recorded: changed only with a reason
+        leadership_elect(
+            term=term,
+            leader=c,
+            deputy=d,
+            leader_chosen_by="acclaimed",
+            deputy_chosen_by="elected",
+            by=board_user,
+        )
     again = leadership_elect(
-        term=term, leader=c, deputy=d, leader_chosen_by="acclaimed", deputy_chosen_by="elected", by=board_user
-    )
+        term=term, leader=c, deputy=d, leader_chosen_by="acclaimed", deputy_chosen_by="elected",
+        by=board_user, reason="Đơn vị B sáp nhập từ 01/7",
+    )  # fmt: skip
 
     assert again == nxt
     assert Term.objects.count() == terms_before
@@ -615,11 +628,7 @@ def test_election_updates_leadership_of_existing_next_term(board_user):
         d.pk: (Role.DEPUTY, ChosenBy.ELECTED),
     }
     latest = events("term.leadership")[-1]
-    assert (latest.actor, latest.term, latest.reason) == (
-        board_user,
-        nxt,
-        "Bầu tại hội nghị tổng kết năm 2023",
-    )
+    assert (latest.actor, latest.term, latest.reason) == (board_user, nxt, "Đơn vị B sáp nhập từ 01/7")
     assert (latest.old["leader"], latest.old["deputy"]) == (b.pk, c.pk)
 
 

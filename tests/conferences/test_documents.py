@@ -588,7 +588,7 @@ def test_the_editor_saves_and_shows_the_sections_read_only_after_submission(clie
     form = {"lock_version": "0", "number": "7/BC-KTĐ", "place": "Quảng Ngãi", "date": "05/07/2024"}
     form |= {f"s_{k}": f"Nội dung {k} <b>" for k in docs.section_keys(K.REPORT_MIDYEAR)}
     assert client.post(f"/documents/{document.pk}/", form).status_code == 302
-    assert client.post(f"/documents/{document.pk}/submit/").status_code == 302
+    assert client.post(f"/documents/{document.pk}/submit/", {"confirmed": "yes"}).status_code == 302
     page = client.get(f"/documents/{document.pk}/").content.decode()
     assert 'name="s_direction"' not in page and "Nội dung direction &lt;b&gt;" in page
     assert Document.objects.get(pk=document.pk).date == date(2024, 7, 5)

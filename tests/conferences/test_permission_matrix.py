@@ -81,7 +81,7 @@ def post_data(name: str, w: DocumentWorld) -> dict:
             "date": "05/01/2025",
             **{f"s_{k}": v for k, v in NARRATIVE.items()},
         },
-        "conferences:document_submit": lambda: {},
+        "conferences:document_submit": lambda: {"confirmed": "yes"},
         "conferences:document_scan": lambda: {"scan": SimpleUploadedFile("ban-ky.pdf", PDF_BYTES)},
     }[name]()
 
@@ -95,7 +95,7 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("conferences:document", "POST"): expect(["leader"], 302, seen_by=NOT_LEADER),
     ("conferences:document_preview", "GET"): expect(VIEWERS + BOARD, 200),
     ("conferences:document_pdf", "GET"): expect(VIEWERS + BOARD, 200),
-    ("conferences:document_submit", "GET"): POST_ONLY,
+    ("conferences:document_submit", "GET"): expect(["leader"], 200, seen_by=NOT_LEADER),
     ("conferences:document_submit", "POST"): expect(["leader"], 302, seen_by=NOT_LEADER),
     # Board staff too: the signed paper of the last document comes back after the term has closed.
     ("conferences:document_scan", "GET"): expect(["leader", "board"], 200, seen_by=NOT_LEADER),

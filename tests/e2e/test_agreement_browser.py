@@ -69,6 +69,7 @@ def test_draft_registration_finalize_pdf_sign_verify(browser, live_server, tmp_p
     third.close()
 
     page.goto(f"{base}/agreements/{agreement.pk}/")
+    page.get_by_role("link", name="Hoàn thiện giao ước…").click()
     page.get_by_role("button", name="Hoàn thiện giao ước").click()
     assert "Đã hoàn thiện giao ước" in page.content()
 

@@ -62,6 +62,7 @@ def test_the_leader_closes_the_year_and_hands_the_bloc_to_next_years_leader(brow
         label="Tòa án nhân dân tỉnh"
     )
     page.get_by_role("button", name="Ghi nhận kết quả bầu").click()
+    page.get_by_role("button", name="Ghi nhận", exact=True).click()
     context.close()
 
     following = Term.objects.get(bloc__name=NOI_CHINH, year=2025)

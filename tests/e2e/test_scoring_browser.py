@@ -87,6 +87,7 @@ def test_self_assess_review_explain_decide_lock_publish(browser, live_server):
     page.get_by_role("button", name="Khóa chấm điểm").click()
     assert "Đã khóa chấm điểm." in page.content()
     page.get_by_role("link", name="Xếp hạng").click()
+    page.get_by_role("link", name="Công bố xếp hạng…").click()
     page.get_by_role("button", name="Công bố xếp hạng").click()
     text = page.inner_text("main")
     assert "Đã công bố" in text
@@ -102,6 +103,7 @@ def test_self_assess_review_explain_decide_lock_publish(browser, live_server):
     assert "Đã tạo cuộc bỏ phiếu" in page.content()
     ballot = Ballot.objects.get(term=term)
     page.goto(f"{base}/ballots/{ballot.pk}/")
+    page.get_by_role("link", name="Mở bỏ phiếu…").click()
     page.get_by_role("button", name="Mở bỏ phiếu").click()
     for voter in (leader, deputy, member):
         voting = browser.new_context(locale="vi-VN")
@@ -112,12 +114,17 @@ def test_self_assess_review_explain_decide_lock_publish(browser, live_server):
         vote_page.get_by_label(deputy.unit.name, exact=True).check()
         if voter == member:
             screenshot(vote_page, "ballot-vote")
-        vote_page.get_by_role("button", name="Bỏ phiếu", exact=True).click()
+        vote_page.get_by_role("button", name="Tiếp tục: xem lại phiếu").click()
+        assert f"Bầu: {deputy.unit.name}." in vote_page.content()
+        if voter == member:
+            screenshot(vote_page, "ballot-vote-confirm")
+        vote_page.get_by_role("button", name="Gửi phiếu bầu").click()
         assert "Đã ghi nhận phiếu bầu của đơn vị." in vote_page.content()
         voting.close()
     page.goto(f"{base}/ballots/{ballot.pk}/")
     assert "3 phiếu" not in page.inner_text("main")  # no count before closing
-    page.get_by_role("button", name="Kết thúc bỏ phiếu và công bố kết quả").click()
+    page.get_by_role("link", name="Kết thúc bỏ phiếu và công bố kết quả…").click()
+    page.get_by_role("button", name="Kết thúc bỏ phiếu").click()
     result = page.locator("#result-heading").locator("xpath=..").inner_text()
     assert deputy.unit.name in result and "75" in result
     lead.close()

@@ -58,7 +58,7 @@ def test_an_agreement_with_hostile_text_is_finalised_and_printed(client, tmp_pat
     )
     _ok(client.post(f"{base}commitments/add/", CSRF | {"text": long_text}))
     assert client.get(f"{base}preview/").status_code == 200
-    _ok(client.post(f"{base}finalize/", CSRF))
+    _ok(client.post(f"{base}finalize/", CSRF | {"confirmed": "yes"}))
     final = Agreement.objects.get(pk=agreement.pk)
     assert final.final_pdf, "the agreement was not finalised"
     with final.final_pdf.open("rb") as stored:

@@ -230,7 +230,7 @@ def post_data(name: str, w: ScoringWorld) -> dict:
         "scoring:cross_remove": lambda: {},
         "scoring:explain": lambda: {"text": "Đơn vị đã gửi báo cáo số 12 kèm minh chứng"},
         "scoring:decide": lambda: {"points": "7,5", "note": "Chấp nhận một phần"},
-        "scoring:publish": lambda: {},
+        "scoring:publish": lambda: {"confirmed": "yes"},
     }
     return data[name]()
 
@@ -293,7 +293,7 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     # Before publishing, only those who oversee the term see the ranking.
     ("scoring:ranking", "GET"): expect(OVERSEERS, 200, seen_by=["member", "previous_leader"]),
     ("scoring:ranking_export", "GET"): expect(OVERSEERS, 200, seen_by=["member", "previous_leader"]),
-    ("scoring:publish", "GET"): POST_ONLY,
+    ("scoring:publish", "GET"): expect(["leader"], 200, seen_by=NOT_LEADER),
     ("scoring:publish", "POST"): expect(["leader"], 302, seen_by=NOT_LEADER),
 }
 
