@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -9,6 +11,7 @@ from django.core.exceptions import ValidationError
 from agreements.models import Agreement
 from agreements.services import CONTENT_FIELDS
 from blocs.forms import DATE_WIDGET, LockVersionField, guard_text_fields
+from blocs.numbers import VnDecimalField
 from blocs.uploads import validate_pdf_upload
 from province import catalogue
 
@@ -116,16 +119,8 @@ class TargetForm(forms.Form):
         guard_text_fields(self)
 
     indicator = forms.CharField(label="Chỉ tiêu", max_length=300, required=False)
-    value = forms.DecimalField(
-        label="Giá trị", max_digits=14, decimal_places=2, min_value=0, required=False, localize=True,
-        error_messages={
-            "invalid": "Giá trị phải là số (dùng dấu phẩy cho phần thập phân, ví dụ 7,5).",
-            "min_value": "Giá trị không được âm.",
-            "max_digits": "Giá trị quá lớn.",
-            "max_decimal_places": "Tối đa 2 chữ số thập phân.",
-            "max_whole_digits": "Giá trị quá lớn.",
-        },
-    )  # fmt: skip
+    # Typed as every decimal of the application (blocs.numbers): "1.200" is 1200, "1.005,5" 1005,5.
+    value = VnDecimalField(label="Giá trị", required=False, max_value=Decimal("999999999999.99"), whole=True)
     unit_of_measure = forms.CharField(label="Đơn vị tính", max_length=40, required=False)
 
     def clean(self):

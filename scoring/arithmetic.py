@@ -6,21 +6,16 @@ Each check returns a Vietnamese message (or None), so that a sheet can collect o
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
+from blocs import numbers
+from blocs.numbers import Invalid  # noqa: F401 -- raised by the parser, caught as arithmetic.Invalid
 from scoring.models import Criterion, CriterionKind
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal("100")
-_NUMBER = re.compile(r"^[0-9]{1,12}([.,][0-9]+)?$")
-_GROUPED = re.compile(r"^[0-9]{1,3}(\.[0-9]{3})+(,[0-9]+)?$")
-
-
-class Invalid(ValueError):
-    """A value the user typed that cannot be taken; its message is Vietnamese."""
 
 
 @dataclass(frozen=True)
@@ -37,52 +32,31 @@ def round2(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def parse_decimal(text: str | None) -> Decimal | None:
-    """ "7,5" or "7.5" → 7.5; "1.234,5" → 1234.5; "" → None. Anything else is refused.
-
-    A lone dot is a decimal point ("7.5" from a keypad); a dot followed by exactly three digits
-    alongside a comma is a thousands separator. "1.000" with no comma is refused as ambiguous.
-    """
-    if text is None:
-        return None
-    # NFKC turns full-width digits and odd spaces into plain ones; other scripts' digits are refused.
-    cleaned = unicodedata.normalize("NFKC", str(text)).strip().replace(" ", "")
-    if not cleaned:
-        return None
-    if _GROUPED.match(cleaned) and "," in cleaned:
-        cleaned = cleaned.replace(".", "")
-    elif re.match(r"^[0-9]{1,3}(\.[0-9]{3})+$", cleaned):
-        raise Invalid(
-            "Không rõ dấu chấm là phần nghìn hay thập phân; dùng dấu phẩy cho phần thập phân (7,5)."
-        )
-    if not _NUMBER.match(cleaned):
-        raise Invalid("Phải là một số không âm; dùng dấu phẩy cho phần thập phân (ví dụ 7,5).")
-    try:
-        value = Decimal(cleaned.replace(",", "."))
-    except InvalidOperation as exc:  # pragma: no cover - the pattern admits only digits
-        raise Invalid("Phải là một số.") from exc
-    if value != value.quantize(CENT, rounding=ROUND_HALF_UP):
-        raise Invalid("Tối đa hai chữ số thập phân.")
-    return value
+def parse_decimal(text: str | None, *, whole: bool = False) -> Decimal | None:
+    """What the user typed in a cell or field (`blocs.numbers.parse_decimal`, the one parser)."""
+    return numbers.parse_decimal(text, whole=whole)
 
 
 def fmt(value: Decimal | None) -> str:
-    """7.50 → "7,5"; 10.00 → "10" (how a score is shown and typed back)."""
-    if value is None:
-        return ""
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text.replace(".", ",")
+    """7.50 → "7,5"; 1005.00 → "1005" (how a score is typed back into a form; never grouped)."""
+    return numbers.plain(value)
 
 
 def figure(value) -> str:
-    """A score as every page and document prints it: "87,5", "−1,5" (a true minus sign), "—" for none."""
+    """A score as every page and document prints it: "87,5", "1.005,5", "−1,5" (a true minus sign),
+    "—" for none."""
     if value is None or value == "":
         return "—"
-    if not isinstance(value, Decimal):  # a stored score already is one; a frozen document's is a string
-        value = Decimal(str(value))
-    return fmt(value).replace("-", "−")
+    return numbers.grouped(value)
+
+
+def whole_step(criterion: Criterion) -> bool:
+    """Whether the criterion's cell takes whole numbers (a count, a target's value, whole points), so
+    that a lone "1.200" is read as 1200."""
+    if criterion.kind in (CriterionKind.OCCURRENCE, CriterionKind.TARGET):
+        return True
+    step = criterion.step
+    return step is not None and step == step.to_integral_value()
 
 
 def _on_step(value: Decimal, step: Decimal) -> bool:

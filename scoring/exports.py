@@ -11,7 +11,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from scoring.models import CriteriaSet
-from scoring.tables import xlsx_row
+from scoring.tables import group_decimals, xlsx_row
 
 BOLD = Font(bold=True)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -43,6 +43,8 @@ def header_row(sheet, values: list) -> None:
 
 
 def workbook_bytes(book: Workbook) -> bytes:
+    """The file, every decimal shown with its thousands grouped (1.005,5 in a Vietnamese spreadsheet)."""
+    group_decimals(book)
     out = BytesIO()
     book.save(out)
     return out.getvalue()

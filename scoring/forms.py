@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.utils.text import capfirst
 
+from blocs import numbers
 from blocs.forms import LockVersionField, guard_text_fields, no_control_chars
 from blocs.models import Membership
 from blocs.uploads import tidy_name
@@ -23,33 +24,11 @@ TIE_FIELDS = 3
 DATETIME_INVALID = "Thời điểm không hợp lệ; nhập theo dạng dd/mm/yyyy hh:mm."
 
 
-class VnDecimalField(forms.CharField):
-    """A decimal typed the Vietnamese way ("7,5"); cleaned to a Decimal by `arithmetic.parse_decimal`."""
-
-    def __init__(self, *args, max_value: Decimal | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.widget.attrs["maxlength"] = "20"
-        self.max_value = max_value
-        self.widget.attrs.setdefault("inputmode", "decimal")
-
-    def prepare_value(self, value):
-        return arithmetic.fmt(value) if isinstance(value, Decimal) else value
-
-    def to_python(self, value):
-        text = super().to_python(value)
-        if len(text) > 20:
-            raise forms.ValidationError("Số quá dài.", code="max_length")
-        try:
-            number = arithmetic.parse_decimal(text)
-        except arithmetic.Invalid as exc:
-            raise forms.ValidationError(str(exc), code="invalid") from exc
-        if number is not None and self.max_value is not None and number > self.max_value:
-            raise forms.ValidationError(f"Tối đa {arithmetic.fmt(self.max_value)}.", code="max_value")
-        return number
+VnDecimalField = numbers.VnDecimalField  # the one decimal field (blocs.numbers)
 
 
 class CriterionForm(forms.ModelForm):
-    max_points = VnDecimalField(label="Điểm tối đa", required=False, max_value=Decimal("100000"))
+    max_points = VnDecimalField(label="Điểm tối đa", required=False, max_value=Decimal("100000"), whole=True)
     step = VnDecimalField(label="Bước điểm", required=False, max_value=Decimal("1000"))
     unit_points = VnDecimalField(
         label="Điểm cho mỗi lần / mỗi 1 %", required=False, max_value=Decimal("100000")
@@ -261,7 +240,7 @@ def parse_sheet(data, criteria: list[Criterion]) -> tuple[dict, dict[str, str]]:
         if raw is None and not note:
             continue
         try:
-            value = arithmetic.parse_decimal(raw)
+            value = arithmetic.parse_decimal(raw, whole=arithmetic.whole_step(criterion))
             no_control_chars(note)
         except arithmetic.Invalid as exc:
             errors[f"c{criterion.pk}"] = str(exc)

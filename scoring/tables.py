@@ -24,6 +24,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 
+from blocs import numbers
 from blocs.uploads import detect_kind
 from scoring import arithmetic
 from scoring.models import (
@@ -143,6 +144,16 @@ def xlsx_row(values: Iterable) -> list:
     return [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in values]
 
 
+def group_decimals(workbook: Workbook) -> None:
+    """Show every decimal of the workbook with its thousands grouped and its decimals only where it
+    has some (`blocs.numbers.excel_format`); the values stay exact numbers."""
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, Decimal):
+                    cell.number_format = numbers.excel_format(cell.value)
+
+
 def _csv_cell(value: object) -> str:
     if value is None or isinstance(value, Decimal):
         return arithmetic.fmt(value)
@@ -201,6 +212,7 @@ def export_xlsx(criteria_set: CriteriaSet) -> bytes:
     info["B1"].data_type = "s"
     info.column_dimensions["A"].width = 18
     info.column_dimensions["B"].width = 80
+    group_decimals(workbook)
     out = BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -15,7 +15,7 @@ from blocs.models import ChosenBy, Membership, Role, Term
 from conferences.models import Document
 from conferences.printing import common
 from province import catalogue
-from scoring.arithmetic import figure, fmt
+from scoring.arithmetic import figure
 from scoring.models import CriteriaSet
 from scoring.selectors import ranking, tie_rules
 
@@ -90,7 +90,7 @@ def _registrations(term: Term, names: dict[int, str]) -> dict:
                 "unit": unit,
                 "awards": [catalogue.label(code) for code in reg.awards],
                 "targets": [
-                    {"indicator": t.indicator, "value": fmt(t.value), "unit_of_measure": t.unit_of_measure}
+                    {"indicator": t.indicator, "value": figure(t.value), "unit_of_measure": t.unit_of_measure}
                     for t in reg.targets.all()
                 ],
             }
@@ -129,7 +129,7 @@ def _scores(term: Term) -> dict | None:
     return {
         "name": criteria_set.name,
         "locked": criteria_set.state == "locked",
-        "nominal_max": fmt(criteria_set.nominal_max),
+        "nominal_max": figure(criteria_set.nominal_max),
         "rows": rows,
         "missing": missing,
         "tie_rules": [rule.label for rule in rules],
@@ -166,7 +166,7 @@ def _vote(term: Term) -> dict:
                 "counts": {k: counts.get(k) for k in ("issued", "returned", "valid", "invalid")},
                 "quota": result.get("quota"),
                 "threshold": ("trên " if result.get("strict") else "từ ")
-                + fmt(Decimal(result.get("threshold") or "0"))
+                + figure(Decimal(result.get("threshold") or "0"))
                 + " %"
                 + ("" if result.get("strict") else " trở lên"),
                 "base": BASE_LABELS.get(result.get("base"), ""),
@@ -175,7 +175,7 @@ def _vote(term: Term) -> dict:
                     {
                         "unit": c["unit"],
                         "votes": c["votes"],
-                        "pct": fmt(Decimal(c["pct"])),
+                        "pct": figure(Decimal(c["pct"])),
                         "selected": c["selected"],
                     }
                     for c in result.get("candidates", [])

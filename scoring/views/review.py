@@ -163,7 +163,7 @@ def explain(request: HttpRequest, pk: int, criterion_pk: int) -> HttpResponse:
     lowered = selectors.lowered(criteria_set, membership).get(criterion.pk)
     title = f"Giải trình tiêu chí {criterion.code or ''} {criterion.text[:80]}".replace("  ", " ")
     intro = (
-        f"Tự chấm {arithmetic.fmt(lowered[0])} điểm, thẩm định {arithmetic.fmt(lowered[1])} điểm. "
+        f"Tự chấm {arithmetic.figure(lowered[0])} điểm, thẩm định {arithmetic.figure(lowered[1])} điểm. "
         "Mỗi tiêu chí giải trình một lần."
         if lowered
         else "Tiêu chí này không bị thẩm định hạ điểm."
@@ -191,7 +191,7 @@ def decide(request: HttpRequest, explanation_pk: int) -> HttpResponse:
     c = explanation.criterion
     intro = (
         f"{explanation.subject.unit.name} giải trình: “{explanation.text}” "
-        f"(tối đa {arithmetic.fmt(c.max_points)} điểm)."
+        f"(tối đa {arithmetic.figure(c.max_points)} điểm)."
     )
     title = f"Quyết định điểm tiêu chí {c.code} {c.text[:60]}".replace("  ", " ")
     context = {"form": form, "title": title, "intro": intro, "back": criteria_set, "submit": "Quyết định"}

@@ -139,10 +139,12 @@ def test_member_registers_with_a_decimal_comma(client):
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("targets-0-value", "-3", "không được âm"),
-        ("targets-0-value", "abc", "phải là số"),
-        ("targets-0-value", "NaN", "phải là số"),
-        ("targets-0-value", "1e400", "quá lớn"),
+        ("targets-0-value", "-3", "là một số không âm"),
+        ("targets-0-value", "abc", "là một số không âm"),
+        ("targets-0-value", "NaN", "là một số không âm"),
+        ("targets-0-value", "1e400", "là một số không âm"),
+        ("targets-0-value", "1.200,555", "Tối đa hai chữ số thập phân"),
+        ("targets-0-value", "1.000.000.000.000", "Tối đa 999.999.999.999,99"),
         ("awards", "khong-co", "không phải là một trong các lựa chọn"),
         ("signer_name", "Ten\x00co NUL", "ký tự"),
     ],
