@@ -84,5 +84,27 @@ def get_registration_page_for_user(request: HttpRequest, pk: int) -> tuple[Agree
     if own is None:
         raise Http404
     if not can_register(request.user, agreement, own):
+        if not is_current_draft(agreement):
+            raise RegistrationClosed(agreement)
         raise PermissionDenied
     return agreement, own
+
+
+class RegistrationClosed(PermissionDenied):
+    """The member's registration page of an agreement that no longer takes registrations: the page
+    says why (finalized, signed or replaced) instead of "no permission"."""
+
+    def __init__(self, agreement: Agreement):
+        super().__init__()
+        self.agreement = agreement
+
+    @property
+    def message(self) -> str:
+        if self.agreement.superseded_at is not None:
+            return (
+                f"Phiên bản {self.agreement.version} của giao ước đã được thay thế; đăng ký ở phiên bản mới."
+            )
+        if not self.agreement.term.is_open:
+            return f"Năm thi đua {self.agreement.term.year} đã kết thúc; đăng ký chỉ còn để xem."
+        status = self.agreement.get_status_display().lower()
+        return f"Giao ước {status}: đăng ký của các đơn vị đã được chốt, không sửa được nữa."

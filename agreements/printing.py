@@ -12,7 +12,6 @@ from io import BytesIO
 from typing import TypedDict, cast
 
 import segno
-from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -20,7 +19,9 @@ from django.utils.safestring import mark_safe
 
 from agreements.models import Agreement
 from blocs.documents import Shape, sha256, vn_date
+from blocs.numbers import grouped
 from config.pdf import render_pdf
+from config.site import site_url
 from province import catalogue
 
 
@@ -83,7 +84,11 @@ def snapshot(agreement: Agreement) -> Printed:
                 "awards": [catalogue.label(code) for code in (reg.awards if reg else [])],
                 "slogan": reg.slogan if reg else "",
                 "targets": [
-                    {"indicator": t.indicator, "value": str(t.value), "unit_of_measure": t.unit_of_measure}
+                    {
+                        "indicator": t.indicator,
+                        "value": grouped(t.value),
+                        "unit_of_measure": t.unit_of_measure,
+                    }
                     for t in (reg.targets.all() if reg else [])
                 ],
                 "signer_prefix": reg.signer_prefix if reg else "",
@@ -119,7 +124,7 @@ def _basis_line(line: str) -> str:
 
 
 def verification_url(code: str) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("agreements:verify_code", args=[code])
+    return site_url().rstrip("/") + reverse("agreements:verify_code", args=[code])
 
 
 def qr_svg(url: str) -> str:
@@ -128,12 +133,15 @@ def qr_svg(url: str) -> str:
     return buffer.getvalue().decode()
 
 
-def render_html(data: Printed, *, draft: bool, code: str | None = None, preview: bool = False) -> str:
+def render_html(
+    data: Printed, *, draft: bool, code: str | None = None, preview: bool = False, back: str = ""
+) -> str:
     day = date.fromisoformat(data["conference_date"]) if data["conference_date"] else None
     context = {
         "a": data,
         "draft": draft,
         "preview": preview,
+        "back": back,
         "date_line": vn_date(data["place"], day),
         "code": code,
         "verify_url": verification_url(code) if code else "",

@@ -220,7 +220,11 @@ def copy_previous(request: HttpRequest, pk: int) -> HttpResponse:
 @GET_POST
 def register(request: HttpRequest, pk: int) -> HttpResponse:
     """A member's own registration: awards, slogan, targets and who signs."""
-    agreement, own = perms.get_registration_page_for_user(request, pk)
+    try:
+        agreement, own = perms.get_registration_page_for_user(request, pk)
+    except perms.RegistrationClosed as closed:
+        messages.info(request, closed.message)
+        return redirect(closed.agreement)
     existing = agreement.registrations.filter(membership=own).prefetch_related("targets").first()
     form, targets = _registration_forms(request, own, existing)
     if request.method == "POST" and form.is_valid() and targets.is_valid():
@@ -359,7 +363,8 @@ def _print_data(agreement: Agreement) -> tuple[printing.Printed, bool, str | Non
 def preview(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = perms.get_agreement_for_user(request, pk)
     data, draft, code = _print_data(agreement)
-    return HttpResponse(printing.render_html(data, draft=draft, code=code, preview=True))
+    back = agreement.get_absolute_url()
+    return HttpResponse(printing.render_html(data, draft=draft, code=code, preview=True, back=back))
 
 
 @require_GET

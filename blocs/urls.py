@@ -6,6 +6,7 @@ app_name = "blocs"
 
 urlpatterns = [
     path("", browse.dashboard, name="dashboard"),
+    path("favicon.ico", browse.favicon, name="favicon"),
     path("health/", browse.health, name="health"),
     path("blocs/", browse.bloc_list, name="bloc_list"),
     path("blocs/new/", manage.bloc_create, name="bloc_create"),

@@ -13,6 +13,17 @@ from conferences.services.documents import MAX_NUMBER, MAX_PLACE, MAX_SECTION, s
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
 
+# The number's symbol after the kind of document (Nghị định 30/2020, Phụ lục III): BC a report, BB
+# minutes, TTr a proposal; after the dash, the issuer's abbreviation.
+NUMBER_HINTS = {
+    "report_yearend": "12/BC-KTĐNC",
+    "report_midyear": "06/BC-KTĐNC",
+    "minutes": "02/BB-KTĐNC",
+    "count_minutes": "03/BB-KTĐNC",
+    "proposal": "04/TTr-KTĐNC",
+}
+
+
 class DocumentForm(forms.Form):
     """Number, place, date and the kind's narrative sections (fields `s_<key>`)."""
 
@@ -33,6 +44,7 @@ class DocumentForm(forms.Form):
 
     def __init__(self, *args, kind: str, year: int, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["number"].help_text = f"Ví dụ “{NUMBER_HINTS.get(kind, '05/BC-KTĐNC')}”."
         self.section_names = []
         for key, label in sections_of(kind, year):
             name = f"s_{key}"

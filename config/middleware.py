@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from config import site
+
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 
@@ -33,3 +35,32 @@ class NormalizeUnicodeMiddleware:
             posted._mutable = False
             request.POST = posted
         return self.get_response(request)
+
+
+class DevelopmentErrorPagesMiddleware:
+    """With DEBUG on (`make run`), a refused or missing object shows the project's own Vietnamese
+    403 and 404 pages, as in production, instead of Django's English debug page; a crash still shows
+    the debug page. And while SITE_URL is not set, the address the development server answers on is
+    the site's address for verification links and QR codes (`config.site.site_url`). Installed only
+    when DEBUG is on (settings)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = site.REQUEST_SITE.set(request.build_absolute_uri("/").rstrip("/"))
+        try:
+            return self.get_response(request)
+        finally:
+            site.REQUEST_SITE.reset(token)
+
+    def process_exception(self, request, exception):
+        from django.core.exceptions import PermissionDenied
+        from django.http import Http404
+        from django.shortcuts import render
+
+        if isinstance(exception, Http404):
+            return render(request, "404.html", status=404)
+        if isinstance(exception, PermissionDenied):
+            return render(request, "403.html", status=403)
+        return None

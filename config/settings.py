@@ -102,6 +102,8 @@ MIDDLEWARE = [
     "blocs.submits.DuplicateSubmitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+if DEBUG:  # `make run`: the project's own error pages, and the server's own address (config.site)
+    MIDDLEWARE.append("config.middleware.DevelopmentErrorPagesMiddleware")
 
 ROOT_URLCONF = "config.urls"
 
@@ -196,6 +198,8 @@ MAX_UPLOAD_SIZE = env_int("MAX_UPLOAD_SIZE_MB", 10, minimum=1) * 1024 * 1024
 
 # The public address of the app: printed documents carry it in their verification QR code.
 SITE_URL = (_raw("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
+# In development without SITE_URL, verification links and QR codes use the address the server runs on.
+SITE_URL_FROM_REQUEST = DEBUG and not _raw("SITE_URL")
 if not SITE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"SITE_URL={SITE_URL!r} must start with http:// or https://.")
 

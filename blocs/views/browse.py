@@ -1,5 +1,6 @@
 """Pages that read: the dashboard, the bloc list, a bloc's history, a term, and the health check."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db import connection
@@ -166,6 +167,18 @@ def term_decision(request: HttpRequest, pk: int) -> FileResponse:
         filename=f"quyet-dinh-khoi-{term.bloc_id}-{term.year}.pdf",
         content_type="application/pdf",
     )
+
+
+FAVICON = settings.BASE_DIR / "static" / "favicon.ico"
+
+
+@login_not_required
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, where browsers and bookmarks look for it (pages link /static/favicon.svg)."""
+    response = HttpResponse(FAVICON.read_bytes(), content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @login_not_required

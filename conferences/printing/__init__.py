@@ -44,8 +44,9 @@ def frozen(document: Document) -> dict:
     return PAYLOADS[document.kind].load(document.frozen)
 
 
-def render_html(data: dict, *, kind: str, draft: bool, preview: bool = False) -> str:
-    return render_to_string(f"pdf/{kind}.html", {"data": data, "draft": draft, "preview": preview})
+def render_html(data: dict, *, kind: str, draft: bool, preview: bool = False, back: str = "") -> str:
+    context = {"data": data, "draft": draft, "preview": preview, "back": back}
+    return render_to_string(f"pdf/{kind}.html", context)
 
 
 def render(data: dict, *, kind: str, draft: bool) -> bytes:

@@ -165,7 +165,10 @@ def document_preview(request: HttpRequest, pk: int) -> HttpResponse:
     if data is None:
         messages.error(request, NOT_READY)
         return redirect("conferences:document", document.pk)
-    html = printing.render_html(data, kind=document.kind, draft=not document.is_submitted, preview=True)
+    back = reverse("conferences:document", args=[document.pk])
+    html = printing.render_html(
+        data, kind=document.kind, draft=not document.is_submitted, preview=True, back=back
+    )
     return HttpResponse(html)
 
 

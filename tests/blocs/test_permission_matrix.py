@@ -66,6 +66,7 @@ def url_for(name: str, w: World) -> str:
     return {
         "blocs:dashboard": "/",
         "blocs:health": "/health/",
+        "blocs:favicon": "/favicon.ico",
         "blocs:bloc_list": "/blocs/",
         "blocs:bloc_create": "/blocs/new/",
         "blocs:bloc_detail": f"/blocs/{b}/",
@@ -164,6 +165,7 @@ ALL = PERSONAS
 MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("blocs:dashboard", "GET"): expect(SIGNED_IN, 200),
     ("blocs:health", "GET"): expect(ALL, 200),
+    ("blocs:favicon", "GET"): expect(ALL, 200),
     ("blocs:bloc_list", "GET"): expect(SIGNED_IN, 200),
     ("blocs:bloc_create", "GET"): expect(BOARD, 200),
     ("blocs:bloc_create", "POST"): expect(BOARD, 302),
@@ -222,6 +224,7 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
 }
 
 PUBLIC = {
+    "blocs:favicon",
     "blocs:health",
     "login",
     "password_reset",
@@ -263,8 +266,8 @@ def check_case(client, world, persona: str, status: int, *, url: str, method: st
     before = db_state() if mutating else None
     response = client.get(url) if method == "GET" else client.post(url, data())
     if response.streaming:
-        b"".join(response.streaming_content)
-        response.close()
+        b"".join(response.streaming_content)  # read to its end: the test client's wrapper closes it
+        # (a second close() would send request_finished and close the test's connection on PostgreSQL)
     assert response.status_code == status, getattr(response, "content", b"").decode(errors="replace")[:2000]
     if before is not None:
         accepted = status == 302 and persona != "anonymous"
