@@ -52,7 +52,9 @@ def _jsonable(value):
     if isinstance(value, (date, time)):
         return value.isoformat()
     if isinstance(value, Decimal):
-        return str(value)
+        # One writing per number ("50", "7.5"): a value read back as 50.00 and typed as 50 is no change.
+        text = format(value, "f")
+        return text.rstrip("0").rstrip(".") if "." in text else text
     if hasattr(value, "name") and hasattr(value, "storage"):  # FieldFile
         return value.name or ""
     return value

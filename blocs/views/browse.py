@@ -9,8 +9,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from blocs import audit_display, selectors
 from blocs import permissions as perms
-from blocs import selectors
 from blocs.audit import current_label, labels_of
 from blocs.models import AuditEvent, Bloc, Membership, Role, Term, TermStatus, User
 from blocs.todos import todos_for
@@ -211,6 +211,11 @@ def term_audit(request: HttpRequest, pk: int) -> HttpResponse:
     if numeric:
         events = events.filter(actor_id=int(actor))
     page = Paginator(events, 50).get_page(request.GET.get("page"))
+    names = audit_display.Names(page.object_list)
+    for event in page.object_list:
+        event.action_label = audit_display.action_label(event.action)
+        event.kind_label = audit_display.kind_label(event.object_type)
+        event.changes = audit_display.changes(event, names)
     context = {
         "term": term,
         "page": page,

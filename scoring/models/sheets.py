@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from blocs.models import Membership, User
+from blocs.numbers import grouped
 from scoring.models.criteria import SIGN_BY_KIND, CriteriaSet, Criterion, CriterionKind
 
 
@@ -139,7 +140,7 @@ class Score(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.criterion}: {self.points}"
+        return f"{self.criterion}: {grouped(self.points)}"
 
 
 def evidence_path(instance: Evidence, filename: str) -> str:
@@ -250,7 +251,7 @@ class FinalScore(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.subject} – {self.criterion}: {self.points}"
+        return f"{self.subject} – {self.criterion}: {grouped(self.points)}"
 
 
 # Kept for the historical migrations 0002 and 0004, which name them; the models that use them moved
