@@ -16,7 +16,7 @@ from agreements import permissions as perms
 from agreements.models import Agreement
 from blocs import permissions as bloc_perms
 from blocs.documents import stored_file
-from blocs.views.common import GET_POST, Confirmation, confirm_page, errors_to_messages, is_confirmed
+from blocs.views.common import GET_POST, Confirmation, confirmed_action, errors_to_messages
 
 # The term's agreement ---------------------------------------------------------------------------
 
@@ -274,14 +274,12 @@ def finalize(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = perms.get_agreement_for_user(request, pk)
     if not perms.can_finalize(request.user, agreement):
         raise PermissionDenied
-    if is_confirmed(request):
-        try:
-            services.agreement_finalize(agreement=agreement, by=request.user)
-        except ValidationError as exc:
-            messages.error(request, "Chưa hoàn thiện được giao ước: " + " ".join(exc.messages))
-        else:
-            messages.success(request, "Đã hoàn thiện giao ước; bản PDF đã được lưu.")
-            return redirect(agreement)
+
+    def act() -> HttpResponse:
+        services.agreement_finalize(agreement=agreement, by=request.user)
+        messages.success(request, "Đã hoàn thiện giao ước; bản PDF đã được lưu.")
+        return redirect(agreement)
+
     confirmation = Confirmation(
         title=f"Hoàn thiện giao ước (phiên bản {agreement.version})",
         happens=[
@@ -293,7 +291,9 @@ def finalize(request: HttpRequest, pk: int) -> HttpResponse:
         submit="Hoàn thiện giao ước",
         back=agreement.get_absolute_url(),
     )
-    return confirm_page(request, confirmation)
+    return confirmed_action(
+        request, lambda: confirmation, act, error_prefix="Chưa hoàn thiện được giao ước: "
+    )
 
 
 @GET_POST
@@ -302,29 +302,25 @@ def new_version(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = perms.get_agreement_for_user(request, pk)
     if not perms.can_open_new_version(request.user, agreement):
         raise PermissionDenied
-    if is_confirmed(request):
-        try:
-            draft = services.agreement_new_version(agreement=agreement, by=request.user)
-        except ValidationError as exc:
-            errors_to_messages(request, exc)
-        else:
-            messages.success(
-                request, f"Đã mở phiên bản {draft.version}; phiên bản {agreement.version} vẫn được lưu."
-            )
-            return redirect(draft)
     old, new = agreement.version, agreement.version + 1
+
+    def act() -> HttpResponse:
+        draft = services.agreement_new_version(agreement=agreement, by=request.user)
+        messages.success(request, f"Đã mở phiên bản {draft.version}; phiên bản {old} vẫn được lưu.")
+        return redirect(draft)
+
     confirmation = Confirmation(
         title=f"Mở phiên bản mới của giao ước (phiên bản {new})",
         happens=[
             f"Phiên bản {new} là dự thảo chép nội dung và đăng ký của phiên bản {old}.",
             f"Phiên bản {old} vẫn được lưu nguyên như đã {agreement.get_status_display().lower()}.",
         ],
-        final=f"Phiên bản {agreement.version} được đánh dấu là đã thay thế; không hoàn tác được.",
+        final=f"Phiên bản {old} được đánh dấu là đã thay thế; không hoàn tác được.",
         submit="Mở phiên bản mới",
         back=agreement.get_absolute_url(),
         danger=True,
     )
-    return confirm_page(request, confirmation)
+    return confirmed_action(request, lambda: confirmation, act)
 
 
 @GET_POST

@@ -25,6 +25,7 @@ from blocs.views.common import (
     GET_POST,
     Confirmation,
     confirm_page,
+    confirmed_action,
     errors_to_form,
     errors_to_messages,
     is_confirmed,
@@ -183,29 +184,28 @@ def _show_posted(context: dict, chosen: dict, present: dict, errors: dict[str, s
 @GET_POST
 def ballot_open(request: HttpRequest, pk: int) -> HttpResponse:
     ballot = perms.get_ballot_for_user(request, pk, manage=True)
-    if is_confirmed(request):
-        try:
-            ballot_services.ballot_open(ballot=ballot, by=request.user)
-        except ValidationError as exc:
-            errors_to_messages(request, exc)
-        else:
-            messages.success(
-                request, "Đã mở bỏ phiếu; danh sách bầu và thành viên có mặt không sửa được nữa."
-            )
-            return redirect(ballot)
+
+    def act() -> HttpResponse:
+        ballot_services.ballot_open(ballot=ballot, by=request.user)
+        messages.success(request, OPENED)
+        return redirect(ballot)
+
+    return confirmed_action(request, lambda: _open_confirmation(ballot), act)
+
+
+def _open_confirmation(ballot: Ballot) -> Confirmation:
     how = (
         "Các đơn vị có mặt bỏ phiếu trực tuyến, mỗi đơn vị một lần; phiếu là bí mật."
         if ballot.mode == BallotMode.ONLINE
         else "Hội nghị bỏ phiếu giấy; trưởng khối nhập kết quả kiểm phiếu."
     )
-    confirmation = Confirmation(
+    return Confirmation(
         title=f"Mở bỏ phiếu: {ballot.title}",
         happens=[f"Chọn tối đa {ballot.quota} đơn vị trong danh sách bầu.", how],
         final="Sau khi mở, danh sách bầu, thành viên có mặt và cài đặt của cuộc bỏ phiếu không sửa được nữa.",
         submit="Mở bỏ phiếu",
         back=ballot.get_absolute_url(),
     )
-    return confirm_page(request, confirmation)
 
 
 @GET_POST
@@ -251,9 +251,7 @@ def _cast(request: HttpRequest, ballot: Ballot, membership, eligible: list) -> H
 
 
 def _vote_confirmation(ballot: Ballot, names: list[str], chosen: list[int]) -> Confirmation:
-    happens = [f"Bầu: {name}." for name in names] or [
-        "Phiếu trắng: không chọn đơn vị nào (vẫn là phiếu hợp lệ)."
-    ]
+    happens = [f"Bầu: {name}." for name in names] or [BLANK]
     return Confirmation(
         title=f"Xác nhận phiếu bầu: {ballot.title}",
         happens=happens,
@@ -305,19 +303,15 @@ def ballot_close(request: HttpRequest, pk: int) -> HttpResponse:
     if ballot.state == BallotState.CLOSED:
         messages.info(request, "Cuộc bỏ phiếu đã kết thúc.")
         return redirect(ballot)
-    if is_confirmed(request):
-        try:
-            closed = ballot_services.ballot_close(ballot=ballot, by=request.user)
-        except ValidationError as exc:
-            errors_to_messages(request, exc)
+
+    def act() -> HttpResponse:
+        closed = ballot_services.ballot_close(ballot=ballot, by=request.user)
+        if closed.result["tie"]:
+            messages.warning(request, TIED)
         else:
-            if closed.result["tie"]:
-                messages.warning(
-                    request, "Đã kết thúc bỏ phiếu. Có đồng phiếu ở vị trí cuối cùng: cần bầu lại."
-                )
-            else:
-                messages.success(request, "Đã kết thúc bỏ phiếu và công bố kết quả.")
-            return redirect(ballot)
+            messages.success(request, "Đã kết thúc bỏ phiếu và công bố kết quả.")
+        return redirect(ballot)
+
     confirmation = Confirmation(
         title=f"Kết thúc bỏ phiếu: {ballot.title}",
         happens=[
@@ -329,7 +323,7 @@ def ballot_close(request: HttpRequest, pk: int) -> HttpResponse:
         back=ballot.get_absolute_url(),
         danger=True,
     )
-    return confirm_page(request, confirmation)
+    return confirmed_action(request, lambda: confirmation, act)
 
 
 @require_POST

@@ -3,6 +3,7 @@ user reads them, and the confirmation before what cannot be undone."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib import messages
@@ -57,3 +58,22 @@ def is_confirmed(request: HttpRequest) -> bool:
 
 def confirm_page(request: HttpRequest, confirmation: Confirmation, *, status: int = 200) -> HttpResponse:
     return render(request, "blocs/confirm.html", {"c": confirmation, "confirmed": CONFIRMED}, status=status)
+
+
+def confirmed_action(
+    request: HttpRequest,
+    confirmation: Callable[[], Confirmation],
+    act: Callable[[], HttpResponse],
+    *,
+    error_prefix: str = "",
+) -> HttpResponse:
+    """The action behind a confirmation page: on the page's button, `act()` (the service call, its
+    success message, the page to go to); the service's refusal comes back above the confirmation
+    page, which is also what every other request gets."""
+    if is_confirmed(request):
+        try:
+            return act()
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, error_prefix + message)
+    return confirm_page(request, confirmation())

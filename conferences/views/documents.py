@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from ballots.models import Ballot, BallotState
 from blocs.documents import stored_file
 from blocs.selectors import next_leadership
-from blocs.views.common import GET_POST, Confirmation, confirm_page, errors_to_messages, is_confirmed
+from blocs.views.common import GET_POST, Confirmation, confirmed_action, errors_to_messages
 from conferences import document_forms as forms
 from conferences import printing
 from conferences.models import Document, DocumentKind
@@ -195,20 +195,19 @@ def document_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def document_submit(request: HttpRequest, pk: int) -> HttpResponse:
     """Sending a document to the board, after its confirmation page."""
     document = get_document_for_user(request, pk, write=True)
-    if is_confirmed(request):
-        try:
-            document = services.document_submit(document=document, by=request.user)
-        except ValidationError as exc:
-            messages.error(request, "Chưa gửi được văn bản: " + " ".join(exc.messages))
-            return redirect("conferences:document", document.pk)
+
+    def act() -> HttpResponse:
+        sent = services.document_submit(document=document, by=request.user)
         message = "Đã gửi văn bản; bản PDF đã được lưu."
-        if not document.term.is_open:
-            message += (
-                f" Đã gửi đủ báo cáo, biên bản, tờ trình: năm thi đua {document.term.year} đã kết thúc."
-            )
+        if not sent.term.is_open:
+            year = sent.term.year
+            message += f" Đã gửi đủ báo cáo, biên bản, tờ trình: năm thi đua {year} đã kết thúc."
         messages.success(request, message)
-        return redirect("conferences:document", document.pk)
-    return confirm_page(request, _submit_confirmation(document))
+        return redirect("conferences:document", sent.pk)
+
+    return confirmed_action(
+        request, lambda: _submit_confirmation(document), act, error_prefix="Chưa gửi được văn bản: "
+    )
 
 
 def _submit_confirmation(document: Document) -> Confirmation:

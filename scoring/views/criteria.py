@@ -14,10 +14,9 @@ from blocs import permissions as bloc_perms
 from blocs.views.common import (
     GET_POST,
     Confirmation,
-    confirm_page,
+    confirmed_action,
     errors_to_form,
     errors_to_messages,
-    is_confirmed,
 )
 from scoring import exports, forms, selectors, services, tables
 from scoring import permissions as perms
@@ -231,16 +230,17 @@ def scoring_lock(request: HttpRequest, pk: int) -> HttpResponse:
     """The lock's confirmation page, which lists what is outstanding; locking from its button."""
     criteria_set = perms.get_criteria_set_for_user(request, pk)
     perms.require(perms.can_lock_scoring(request.user, criteria_set))
-    if is_confirmed(request):
+
+    def act() -> HttpResponse:
         acknowledged = [int(v) for v in request.POST.getlist("acknowledged") if v.isdigit() and len(v) < 12]
-        try:
-            services.scoring_lock(criteria_set=criteria_set, by=request.user, acknowledged=acknowledged)
-        except ValidationError as exc:
-            errors_to_messages(request, exc)
-        else:
-            messages.success(request, "Đã khóa chấm điểm.")
-            return redirect(criteria_set)
-    return confirm_page(request, _lock_confirmation(criteria_set, lock_outstanding(criteria_set)))
+        services.scoring_lock(criteria_set=criteria_set, by=request.user, acknowledged=acknowledged)
+        messages.success(request, "Đã khóa chấm điểm.")
+        return redirect(criteria_set)
+
+    def confirmation() -> Confirmation:
+        return _lock_confirmation(criteria_set, lock_outstanding(criteria_set))
+
+    return confirmed_action(request, confirmation, act)
 
 
 @GET_POST

@@ -4,13 +4,12 @@ the ranking with its chart, their XLSX exports, and publishing the ranking."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from blocs.views.common import GET_POST, Confirmation, confirm_page, errors_to_messages, is_confirmed
+from blocs.views.common import GET_POST, Confirmation, confirmed_action
 from scoring import exports, selectors, services
 from scoring import permissions as perms
 from scoring.models import CriteriaSet
@@ -86,14 +85,12 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
     """Publishing the ranking, after its confirmation page."""
     criteria_set = perms.get_criteria_set_for_user(request, pk)
     perms.require(perms.can_publish(request.user, criteria_set))
-    if is_confirmed(request):
-        try:
-            services.ranking_publish(criteria_set=criteria_set, by=request.user)
-        except ValidationError as exc:
-            errors_to_messages(request, exc)
-        else:
-            messages.success(request, "Đã công bố xếp hạng cho các thành viên.")
-            return redirect("scoring:ranking", criteria_set.pk)
+
+    def act() -> HttpResponse:
+        services.ranking_publish(criteria_set=criteria_set, by=request.user)
+        messages.success(request, "Đã công bố xếp hạng cho các thành viên.")
+        return redirect("scoring:ranking", criteria_set.pk)
+
     confirmation = Confirmation(
         title="Công bố xếp hạng",
         happens=[
@@ -104,7 +101,7 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
         submit="Công bố xếp hạng",
         back=reverse("scoring:ranking", args=[criteria_set.pk]),
     )
-    return confirm_page(request, confirmation)
+    return confirmed_action(request, lambda: confirmation, act)
 
 
 @require_GET
