@@ -163,7 +163,7 @@ def test_a_criterion_edit_audits_what_its_kind_cleared():
     criterion.refresh_from_db()
     assert (criterion.kind, criterion.step) == (CriterionKind.PASS_FAIL, None)
     event = AuditEvent.objects.get(action="criterion.update")
-    assert event.old == {"kind": "points", "step": "0.50"} and event.new == {
+    assert event.old == {"kind": "points", "step": "0.5"} and event.new == {  # one writing per number
         "kind": "pass_fail",
         "step": None,
     }
