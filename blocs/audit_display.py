@@ -221,48 +221,50 @@ class Change:
     new: str
 
 
+# Keys whose values are ids, by what they refer to.
+REFERS_TO = {
+    **dict.fromkeys(UNIT_KEYS, "unit"),
+    **dict.fromkeys(MEMBERSHIP_KEYS, "membership"),
+    **dict.fromkeys(USER_KEYS, "user"),
+    **dict.fromkeys(CRITERION_KEYS, "criterion"),
+}
+
+
+_NAMES_OF = {
+    "unit": lambda ids: dict(Unit.objects.filter(pk__in=ids).values_list("pk", "name")),
+    "membership": lambda ids: dict(Membership.objects.filter(pk__in=ids).values_list("pk", "unit__name")),
+    "user": lambda ids: {u.pk: u.get_full_name() for u in User.objects.filter(pk__in=ids)},
+    # Criteria belong to scoring, above blocs: read through the app registry, never imported.
+    "criterion": lambda ids: {
+        c.pk: f"{c.code} {c.text}".strip()[:80]
+        for c in apps.get_model("scoring", "Criterion").objects.filter(pk__in=ids)
+    },
+}
+
+
+def _is_id(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 class Names:
-    """Unit, membership and user names for the events of one page: three queries at most."""
+    """Unit, membership, user and criterion names for the events of one page: a query per kind of
+    id the page holds, four at most."""
 
     def __init__(self, events):
-        units, memberships, users, criteria = set(), set(), set(), set()
+        ids: dict[str, set[int]] = {kind: set() for kind in set(REFERS_TO.values())}
         for event in events:
-            for values in (event.old or {}, event.new or {}):
-                if not isinstance(values, dict):
-                    continue
-                for key, value in values.items():
-                    ids = value if isinstance(value, list) else [value]
-                    ids = [i for i in ids if isinstance(i, int) and not isinstance(i, bool)]
-                    if key in UNIT_KEYS:
-                        units.update(ids)
-                    elif key in MEMBERSHIP_KEYS:
-                        memberships.update(ids)
-                    elif key in USER_KEYS:
-                        users.update(ids)
-                    elif key in CRITERION_KEYS:
-                        criteria.update(ids)
-        self.units = dict(Unit.objects.filter(pk__in=units).values_list("pk", "name")) if units else {}
-        by_membership = Membership.objects.filter(pk__in=memberships).values_list("pk", "unit__name")
-        self.memberships = dict(by_membership) if memberships else {}
-        self.users = {u.pk: u.get_full_name() for u in User.objects.filter(pk__in=users)} if users else {}
-        # Criteria belong to scoring, above blocs: read through the app registry, never imported.
-        rows = apps.get_model("scoring", "Criterion").objects.filter(pk__in=criteria) if criteria else []
-        self.criteria = {c.pk: f"{c.code} {c.text}".strip()[:80] for c in rows}
+            for values in (event.old, event.new):
+                for key, value in values.items() if isinstance(values, dict) else ():
+                    if key in REFERS_TO:
+                        ids[REFERS_TO[key]].update(
+                            i for i in (value if isinstance(value, list) else [value]) if _is_id(i)
+                        )
+        self.tables = {kind: _NAMES_OF[kind](found) if found else {} for kind, found in ids.items()}
 
     def of(self, key: str, value):
-        table = (
-            self.units
-            if key in UNIT_KEYS
-            else self.memberships
-            if key in MEMBERSHIP_KEYS
-            else self.users
-            if key in USER_KEYS
-            else self.criteria
-            if key in CRITERION_KEYS
-            else None
-        )
-        if table is not None and isinstance(value, int) and not isinstance(value, bool):
-            return table.get(value, f"#{value}")
+        """The name behind an id-valued key, "#id" when the row is gone; None for any other key."""
+        if key in REFERS_TO and _is_id(value):
+            return self.tables[REFERS_TO[key]].get(value, f"#{value}")
         return None
 
 
